@@ -1,0 +1,65 @@
+"""sideflow: plain functions become a checked, runnable dataflow.
+
+`import sideflow` loads only the engine; IPython, widgets, pandas and the layout
+library are imported when first used.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .dataflow import Dataflow
+from .decorators import config, tag
+from .errors import (
+    BuildError,
+    DataflowError,
+    InputError,
+    InputTypeError,
+    MissingInputError,
+    NodeError,
+    Problem,
+    SourceError,
+    UnknownOutputError,
+)
+from .execute import NodeHooks
+from .frame import to_frame
+from .graph import Input
+from .node import Node, Param
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BuildError",
+    "Dataflow",
+    "DataflowError",
+    "Input",
+    "InputError",
+    "InputTypeError",
+    "MissingInputError",
+    "Node",
+    "NodeError",
+    "NodeHooks",
+    "Param",
+    "Problem",
+    "SourceError",
+    "UnknownOutputError",
+    "config",
+    "load_ipython_extension",
+    "tag",
+    "to_frame",
+    "unload_ipython_extension",
+]
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """`%load_ext sideflow`: register the magics and the cell-run hooks."""
+    from .extension import load_ipython_extension as load
+
+    load(ipython)
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    """`%unload_ext sideflow`: remove every hook the extension registered."""
+    from .extension import unload_ipython_extension as unload
+
+    unload(ipython)

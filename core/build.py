@@ -1,0 +1,158 @@
+"""Build a checked graph from sources and config: every problem is collected, then raised once."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .decorators.config import conditions
+from .errors import BuildError, Problem
+from .graph import Graph, Input
+from .node import Node, read_node
+from .sources import Source
+from .typecheck import describe, is_compatible
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    name: str
+    func: Callable[..., Any]
+    source: Source
+
+    @property
+    def location(self) -> str:
+        code = getattr(self.func, "__code__", None)
+        if code is None:
+            return self.source.label
+        return f"{os.path.basename(code.co_filename)}:{code.co_firstlineno}"
+
+
+def build_graph(
+    sources: Sequence[Source], config: Mapping[str, Any], allow_override: bool = False
+) -> Graph:
+    """The whole build: choose variants, resolve collisions, read nodes, check edges."""
+    problems: list[Problem] = []
+    chosen, unmatched = _choose_variants(sources, config, problems)
+    winners = _resolve_collisions(chosen, allow_override, problems)
+    nodes: dict[str, Node] = {}
+    for candidate in winners.values():
+        if candidate.name in config:
+            problems.append(Problem(
+                "config", candidate.name, candidate.location,
+                f"config key {candidate.name!r} has the same name as function {candidate.name!r}",
+                "rename the config key or the function: a name is either computed or given",
+            ))
+            continue
+        node, found = read_node(candidate.func, candidate.name, candidate.source.label)
+        problems.extend(found)
+        if node is not None:
+            nodes[node.name] = node
+    inputs = _connect(nodes, winners, config, unmatched, problems)
+    graph = Graph(nodes, inputs, unmatched)
+    if graph.cycle_members:
+        cycle = graph.find_cycle()
+        where = ", ".join(f"{n} at {nodes[n].location}" for n in dict.fromkeys(cycle))
+        problems.append(Problem(
+            "cycle", cycle[0], nodes[cycle[0]].location,
+            f"cycle: {' -> '.join(cycle)} ({where})",
+            "break the cycle: one of these functions must not depend on the others",
+        ))
+    if problems:
+        raise BuildError(problems)
+    return graph
+
+
+def _choose_variants(
+    sources: Sequence[Source], config: Mapping[str, Any], problems: list[Problem]
+) -> tuple[list[_Candidate], dict[str, list[str]]]:
+    """Keep the functions whose config conditions hold; remember names with no match."""
+    chosen: list[_Candidate] = []
+    unmatched: dict[str, list[str]] = {}
+    for source in sources:
+        by_name: dict[str, list[_Candidate]] = {}
+        variants: dict[str, list[str]] = {}
+        for func in source.functions:
+            when = conditions(func)
+            fname = func.__name__
+            name = fname.split("__", 1)[0] if when and "__" in fname else fname
+            candidate = _Candidate(name, func, source)
+            if not when or all(c.matches(config) for c in when):
+                by_name.setdefault(name, []).append(candidate)
+            else:
+                shown = " ".join(c.describe() for c in when)
+                variants.setdefault(name, []).append(f"{fname} ({shown}, {candidate.location})")
+        for name, candidates in by_name.items():
+            if len(candidates) > 1:
+                both = " and ".join(f"{c.func.__name__} at {c.location}" for c in candidates)
+                problems.append(Problem(
+                    "variant", name, candidates[0].location,
+                    f"{len(candidates)} variants of {name!r} match the config {dict(config)!r}: {both}",
+                    "make the @config.when conditions exclusive, so one variant matches",
+                ))
+            chosen.append(candidates[0])
+        for name, described in variants.items():
+            if name not in by_name:
+                unmatched[name] = described
+    return chosen, unmatched
+
+
+def _resolve_collisions(
+    chosen: list[_Candidate], allow_override: bool, problems: list[Problem]
+) -> dict[str, _Candidate]:
+    winners: dict[str, _Candidate] = {}
+    for candidate in chosen:
+        earlier = winners.get(candidate.name)
+        if earlier is not None and earlier.source is not candidate.source and not allow_override:
+            problems.append(Problem(
+                "collision", candidate.name, candidate.location,
+                f"function {candidate.name!r} is defined twice: at {earlier.location} "
+                f"({earlier.source.label}) and at {candidate.location} ({candidate.source.label})",
+                "rename one of them, or pass allow_override=True to let the later source win",
+            ))
+            continue
+        if earlier is not None:
+            del winners[candidate.name]  # re-insert so the overriding source's position counts
+        winners[candidate.name] = candidate
+    return winners
+
+
+def _connect(
+    nodes: dict[str, Node],
+    winners: Mapping[str, _Candidate],
+    config: Mapping[str, Any],
+    unmatched: Mapping[str, list[str]],
+    problems: list[Problem],
+) -> dict[str, Input]:
+    """Check every edge's types and collect the external inputs with their consumers."""
+    consumers: dict[str, list[tuple[str, Any, bool]]] = {}
+    for node in nodes.values():
+        for param in node.params:
+            producer = nodes.get(param.name)
+            if producer is not None:
+                if not is_compatible(producer.returns, param.annotation):
+                    problems.append(Problem(
+                        "type", node.name, node.location,
+                        f"function {node.name!r} takes {param.name}: {describe(param.annotation)}, "
+                        f"but {param.name!r} ({producer.location}) returns {describe(producer.returns)}",
+                        "make the annotations agree (rules: see sideflow.typecheck), or change the "
+                        "parameter's name if it should be an input",
+                    ))
+            elif param.name in winners:
+                continue  # the producer has its own problem (e.g. no annotations); reported there
+            elif param.name in unmatched and param.name not in config:
+                variants = "; ".join(unmatched[param.name])
+                problems.append(Problem(
+                    "variant", node.name, node.location,
+                    f"function {node.name!r} needs {param.name!r}, but no variant of it matches "
+                    f"the config {dict(config)!r}: {variants}",
+                    f"set the config so one variant of {param.name!r} applies, or add a default variant",
+                ))
+            else:
+                consumers.setdefault(param.name, []).append((node.name, param.annotation, param.required))
+    inputs: dict[str, Input] = {}
+    for name, uses in consumers.items():
+        required = any(req for _, _, req in uses) and name not in config
+        inputs[name] = Input(name, uses[0][1], required, tuple(n for n, _, _ in uses), name in config)
+    return inputs

@@ -1,0 +1,194 @@
+"""`Dataflow`: the public face of the engine (build, run, introspect, render)."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from .build import build_graph
+from .errors import InputError, InputTypeError, MissingInputError, UnknownOutputError
+from .execute import NodeHooks, Plan, make_plan, run_plan
+from .graph import Graph, Input
+from .node import Node
+from .sources import Source, SourceLike, to_source
+from .typecheck import describe, value_matches
+
+if TYPE_CHECKING:
+    from .render import Drawing
+
+_PLAN_CACHE_SIZE = 128
+
+
+class Dataflow:
+    """Functions from one or more sources, checked as a DAG and run on demand.
+
+    Responsibilities: hold the built graph and config; plan and run requests; answer
+    questions about the graph. Building and running live in their own modules.
+    """
+
+    def __init__(
+        self,
+        *sources: SourceLike | Source,
+        config: Mapping[str, Any] | None = None,
+        allow_override: bool = False,
+        hooks: Sequence[NodeHooks] = (),
+    ) -> None:
+        self.sources = tuple(to_source(s) for s in sources)
+        self.config: Mapping[str, Any] = MappingProxyType(dict(config or {}))
+        self.graph: Graph = build_graph(self.sources, self.config, allow_override)
+        self.hooks = tuple(hooks)
+        self._plans: dict[tuple[tuple[str, ...], frozenset[str]], Plan] = {}
+
+    # -- introspection -------------------------------------------------------------
+    @property
+    def nodes(self) -> Mapping[str, Node]:
+        return MappingProxyType(self.graph.nodes)
+
+    @property
+    def inputs(self) -> Mapping[str, Input]:
+        """External inputs: what `run(inputs=...)` may need (config values excluded)."""
+        return MappingProxyType({k: v for k, v in self.graph.inputs.items() if not v.from_config})
+
+    def upstream(self, name: str) -> list[str]:
+        """Every node and input `name` depends on, in graph order."""
+        self._check_known([name])
+        return self._ordered(self.graph.ancestors([name]))
+
+    def downstream(self, name: str) -> list[str]:
+        """Every node that depends on `name`, in graph order."""
+        self._check_known([name])
+        return self._ordered(self.graph.descendants([name]))
+
+    def path(self, start: str, end: str) -> list[str] | None:
+        """A shortest dependency chain from `start` down to `end`, or None."""
+        self._check_known([start, end])
+        return self.graph.path(start, end)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-able description of the graph (nodes in order, inputs, edges, config)."""
+        return {
+            "nodes": [
+                {
+                    "name": n.name,
+                    "signature": n.signature,
+                    "returns": describe(n.returns),
+                    "doc": n.doc,
+                    "location": n.location,
+                    "file": n.file,
+                    "line": n.line,
+                    "tags": dict(n.tags),
+                    "code_hash": n.code_hash,
+                    "depends_on": list(self.graph.parents[n.name]),
+                }
+                for n in (self.graph.nodes[k] for k in self.graph.order)
+            ],
+            "inputs": [
+                {"name": i.name, "type": describe(i.annotation), "required": i.required,
+                 "config": i.from_config, "consumers": list(i.consumers)}
+                for i in self.graph.inputs.values()
+            ],
+            "config": {k: repr(v) for k, v in self.config.items()},
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent)
+
+    # -- running -------------------------------------------------------------------
+    def run(
+        self,
+        outputs: str | Sequence[str],
+        inputs: Mapping[str, Any] | None = None,
+        overrides: Mapping[str, Any] | None = None,
+        hooks: Sequence[NodeHooks] = (),
+    ) -> dict[str, Any]:
+        """Compute `outputs` (a name or a list) and return them as a dict.
+
+        Precedence: `overrides` (replace any node, its upstream is not run) over
+        `inputs` (external values) over the config (values readable by functions).
+        """
+        wanted = (outputs,) if isinstance(outputs, str) else tuple(outputs)
+        inputs = inputs or {}
+        overrides = overrides or {}
+        self._check_known(wanted)
+        computed = [name for name in inputs if name in self.graph.nodes]
+        if computed:
+            names = ", ".join(repr(n) for n in computed)
+            msg = (f"{names} {'is a function' if len(computed) == 1 else 'are functions'} of this "
+                   f"dataflow, not an input: to replace a computed value, pass overrides={{...}}")
+            raise InputError(msg)
+        values: dict[str, Any] = {**self.config, **inputs, **overrides}
+        plan = self._plan(wanted, frozenset(values))
+        self._check_input_types(plan, values, overrides)
+        return run_plan(plan, values, (*self.hooks, *hooks))
+
+    def frame(self, outputs: str | Sequence[str], **run_args: Any) -> Any:
+        """Run, then assemble the outputs into a pandas DataFrame (see `sideflow.to_frame`)."""
+        from .frame import to_frame
+
+        return to_frame(self.run(outputs, **run_args))
+
+    def _plan(self, outputs: tuple[str, ...], given: frozenset[str]) -> Plan:
+        key = (outputs, given)
+        plan = self._plans.get(key)
+        if plan is None:
+            absent = [o for o in outputs if o in self.graph.inputs and o not in given]
+            if absent:
+                raise MissingInputError({o: ["(requested as an output)"] for o in absent})
+            plan = make_plan(self.graph, outputs, given)
+            if len(self._plans) >= _PLAN_CACHE_SIZE:
+                self._plans.pop(next(iter(self._plans)))
+            self._plans[key] = plan
+        return plan
+
+    def _check_input_types(self, plan: Plan, values: Mapping[str, Any], overrides: Mapping[str, Any]) -> None:
+        problems = []
+        for name in plan.inputs:
+            spec = self.graph.inputs.get(name)
+            if spec is None or name in overrides:
+                continue
+            value = values[name]
+            for consumer in spec.consumers:
+                annotation = next(p.annotation for p in self.graph.nodes[consumer].params if p.name == name)
+                if not value_matches(value, annotation):
+                    node = self.graph.nodes[consumer]
+                    problems.append(f"  input {name!r} is {type(value).__name__}, but {consumer!r} "
+                                    f"({node.location}) takes {name}: {describe(annotation)}")
+                    break
+        if problems:
+            msg = "wrong input type:\n" + "\n".join(problems) + "\n  fix: pass values of the declared types"
+            raise InputTypeError(msg)
+
+    def _check_known(self, names: Iterable[str]) -> None:
+        unknown = [n for n in names if n not in self.graph]
+        if unknown:
+            known = [*self.graph.nodes, *self.graph.inputs]
+            close = {n: difflib.get_close_matches(n, known, n=3) for n in unknown}
+            raise UnknownOutputError(unknown, close, self.graph.unmatched)
+
+    def _ordered(self, names: set[str]) -> list[str]:
+        position = self.graph.position
+        ins = [n for n in self.graph.inputs if n in names]
+        return ins + sorted((n for n in names if n in position), key=position.__getitem__)
+
+    # -- rendering -----------------------------------------------------------------
+    def to_dot(self, **options: Any) -> str:
+        """Graphviz DOT text; options as for `visualize`."""
+        from .render import to_dot
+
+        return to_dot(self, **options)
+
+    def visualize(self, **options: Any) -> Drawing:
+        """An SVG drawing (shown inline in a notebook); see `sideflow.render.draw`."""
+        from .render import draw
+
+        return draw(self, **options)
+
+    def _repr_svg_(self) -> str:
+        return self.visualize().svg
+
+    def __repr__(self) -> str:
+        labels = ", ".join(s.label for s in self.sources)
+        return f"Dataflow({labels}: {len(self.graph.nodes)} nodes, {len(self.inputs)} inputs)"

@@ -1,0 +1,116 @@
+"""The project's exceptions: each carries its data and says how to fix the problem."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+class SideflowWarning(UserWarning):
+    """Base class of the warnings sideflow emits."""
+
+
+class DataflowError(Exception):
+    """Base class of every error sideflow raises."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a dataflow, found while building it.
+
+    Problems are data first, so a UI can list them; `describe()` is the text.
+    """
+
+    kind: str  # "annotation", "type", "cycle", "collision", "config", "variant", "source"
+    node: str
+    location: str  # "file.py:12"
+    message: str
+    fix: str
+
+    def describe(self) -> str:
+        return f"{self.location}: {self.message}\n    fix: {self.fix}"
+
+
+class BuildError(DataflowError, ValueError):
+    """The functions do not form a valid dataflow; `problems` lists every reason."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        head = "1 problem found" if count == 1 else f"{count} problems found"
+        body = "\n".join(f"  {i}. {p.describe()}" for i, p in enumerate(self.problems, 1))
+        super().__init__(f"{head}:\n{body}")
+
+
+class SourceError(DataflowError, ImportError):
+    """A source (module, import name or file) could not be loaded."""
+
+    def __init__(self, source: str, location: str, reason: str) -> None:
+        self.source = source
+        self.location = location
+        self.reason = reason
+        super().__init__(f"{location}: cannot load {source!r}: {reason}")
+
+
+class UnknownOutputError(DataflowError, LookupError):
+    """A requested output is not a node or input of the dataflow."""
+
+    def __init__(
+        self,
+        names: Sequence[str],
+        suggestions: dict[str, list[str]],
+        unmatched: dict[str, list[str]] | None = None,
+    ) -> None:
+        self.names = tuple(names)
+        parts = []
+        for name in self.names:
+            if unmatched and name in unmatched:
+                parts.append(f"{name!r} (no config variant matches: {'; '.join(unmatched[name])})")
+                continue
+            close = suggestions.get(name) or []
+            hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+            parts.append(f"{name!r}{hint}")
+        super().__init__(f"unknown output {', '.join(parts)}: not a function or input of this dataflow")
+
+    def __str__(self) -> str:  # KeyError-style quoting would wrap the message in quotes
+        return str(self.args[0])
+
+
+class MissingInputError(DataflowError, ValueError):
+    """Inputs needed by the requested outputs were not given."""
+
+    def __init__(self, needed_by: dict[str, list[str]]) -> None:
+        self.missing = tuple(needed_by)
+        self.needed_by = needed_by
+        lines = [f"  {name!r} needed by {', '.join(needed_by[name])}" for name in self.missing]
+        noun = "input" if len(self.missing) == 1 else "inputs"
+        super().__init__(
+            f"missing {noun} {', '.join(repr(n) for n in self.missing)}:\n"
+            + "\n".join(lines)
+            + "\n  fix: pass them with inputs={...} (or overrides=... for the nodes that need them)"
+        )
+
+
+class InputError(DataflowError, ValueError):
+    """An input was given for something that is not an input."""
+
+
+class InputTypeError(DataflowError, TypeError):
+    """A runtime input does not match the type its consumers declare."""
+
+
+class NodeError(DataflowError, RuntimeError):
+    """A node's function raised; chained (``from``) to the original exception."""
+
+    def __init__(
+        self, node: str, function: str, location: str, original: BaseException, inputs: str
+    ) -> None:
+        self.node = node
+        self.function = function
+        self.location = location
+        self.original = original
+        summary = f"{type(original).__name__}: {original}"
+        text = f"node {node!r} (function {function}, {location}) raised {summary}"
+        if inputs:
+            text += f"\n  inputs: {inputs}"
+        super().__init__(text)

@@ -1,0 +1,142 @@
+"""Run a precomputed plan: only what the outputs need, each node once, no recursion."""
+
+from __future__ import annotations
+
+import reprlib
+import time
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from .errors import MissingInputError, NodeError
+from .graph import Graph
+from .node import Node
+
+
+class NodeHooks(Protocol):
+    """Called around each node; the extension uses it for live states and timings."""
+
+    def before_node(self, name: str) -> None: ...
+
+    def after_node(self, name: str, result: Any, seconds: float, error: BaseException | None) -> None: ...
+
+
+@dataclass(frozen=True)
+class Step:
+    node: Node
+    args: tuple[str, ...]  # positional, in parameter order
+    keywords: tuple[str, ...]  # used instead of `args` when an optional input is left out
+    free: tuple[str, ...]  # values nothing later needs: dropped after this step
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The steps for one (outputs, given names) pair; cached by the Dataflow."""
+
+    outputs: tuple[str, ...]
+    steps: tuple[Step, ...]
+    inputs: tuple[str, ...]  # external names the steps read
+
+
+def make_plan(graph: Graph, outputs: Sequence[str], given: Collection[str]) -> Plan:
+    """Walk up from the outputs, stopping at given values; order by the graph's order."""
+    targets = [o for o in outputs if o not in given]
+    needed = graph.ancestors(targets, stop=given) | set(targets)
+    to_run = sorted((n for n in needed if n in graph.nodes and n not in given), key=graph.position.__getitem__)
+    missing: dict[str, list[str]] = {}
+    for name in to_run:
+        for param in graph.nodes[name].params:
+            p = param.name
+            if p not in given and p not in graph.nodes and param.required:
+                missing.setdefault(p, []).append(name)
+    if missing:
+        raise MissingInputError(missing)
+    keep = set(outputs)
+    present = {
+        name: [p.name for p in graph.nodes[name].params if p.name in given or p.name in graph.nodes]
+        for name in to_run
+    }
+    last_use: dict[str, int] = {}
+    for i, name in enumerate(to_run):
+        for parent in present[name]:
+            last_use[parent] = i
+    frees: dict[int, list[str]] = {}
+    for name, i in last_use.items():
+        if name not in keep:
+            frees.setdefault(i, []).append(name)
+    steps = []
+    for i, name in enumerate(to_run):
+        node = graph.nodes[name]
+        args = tuple(present[name])
+        complete = len(args) == len(node.params)
+        steps.append(Step(node, args if complete else (), () if complete else args, tuple(frees.get(i, ()))))
+    read = dict.fromkeys(p for name in to_run for p in present[name] if p in given)
+    return Plan(tuple(outputs), tuple(steps), tuple(read))
+
+
+def run_plan(plan: Plan, values: dict[str, Any], hooks: Sequence[NodeHooks] = ()) -> dict[str, Any]:
+    """Execute the steps over `values` (inputs and overrides); return the outputs."""
+    if hooks:
+        _run_with_hooks(plan, values, hooks)
+    else:
+        for step in plan.steps:
+            node = step.node
+            try:
+                if step.keywords:
+                    values[node.name] = node.func(**{k: values[k] for k in step.keywords})
+                else:
+                    values[node.name] = node.func(*[values[a] for a in step.args])
+            except Exception as exc:
+                raise _node_error(step, values, exc) from exc
+            for name in step.free:
+                del values[name]
+    return {name: values[name] for name in plan.outputs}
+
+
+def _run_with_hooks(plan: Plan, values: dict[str, Any], hooks: Sequence[NodeHooks]) -> None:
+    for step in plan.steps:
+        node = step.node
+        for hook in hooks:
+            hook.before_node(node.name)
+        started = time.perf_counter()
+        try:
+            if step.keywords:
+                result = node.func(**{k: values[k] for k in step.keywords})
+            else:
+                result = node.func(*[values[a] for a in step.args])
+        except Exception as exc:
+            seconds = time.perf_counter() - started
+            error = _node_error(step, values, exc)
+            error.__cause__ = exc
+            for hook in hooks:
+                hook.after_node(node.name, None, seconds, error)
+            raise error from exc
+        seconds = time.perf_counter() - started
+        values[node.name] = result
+        for hook in hooks:
+            hook.after_node(node.name, result, seconds, None)
+        for name in step.free:
+            del values[name]
+
+
+_short = reprlib.Repr()
+_short.maxstring = 40
+_short.maxother = 40
+
+
+def _node_error(step: Step, values: Mapping[str, Any], exc: Exception) -> NodeError:
+    """Name the node and its inputs; drop this module's frame so the traceback starts in user code."""
+    if exc.__traceback__ is not None and exc.__traceback__.tb_next is not None:
+        exc.__traceback__ = exc.__traceback__.tb_next
+    names = step.args or step.keywords
+    shown = ", ".join(f"{n}={_describe_value(values[n])}" for n in names if n in values)
+    return NodeError(step.node.name, step.node.func.__name__, step.node.location, exc, shown)
+
+
+def _describe_value(value: Any) -> str:
+    shape = getattr(value, "shape", None)
+    if shape is not None and type(value).__module__.split(".")[0] in ("pandas", "numpy"):
+        return f"<{type(value).__name__} shape={tuple(shape)}>"
+    return _short.repr(value)
+
+

@@ -1,0 +1,161 @@
+"""Node records: what a function contributes to a dataflow, read once and frozen."""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import marshal
+import os
+import types
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from .errors import Problem
+
+
+class _NoDefault:
+    def __repr__(self) -> str:
+        return "NO_DEFAULT"
+
+
+NO_DEFAULT: Any = _NoDefault()
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter: an edge to the node of that name, or an external input."""
+
+    name: str
+    annotation: Any
+    default: Any = NO_DEFAULT
+
+    @property
+    def required(self) -> bool:
+        return self.default is NO_DEFAULT
+
+
+@dataclass(frozen=True, eq=False)
+class Node:
+    """A function as a node. Identity equality: two builds give two distinct records."""
+
+    name: str
+    func: Callable[..., Any]
+    params: tuple[Param, ...]
+    returns: Any
+    file: str
+    line: int
+    source: str = ""
+    tags: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def location(self) -> str:
+        return f"{os.path.basename(self.file)}:{self.line}"
+
+    @property
+    def doc(self) -> str:
+        return inspect.cleandoc(self.func.__doc__ or "")
+
+    @property
+    def summary(self) -> str:
+        """The first line of the docstring."""
+        return self.doc.split("\n", 1)[0]
+
+    @property
+    def signature(self) -> str:
+        from .typecheck import describe
+
+        params = ", ".join(f"{p.name}: {describe(p.annotation)}" for p in self.params)
+        return f"{self.name}({params}) -> {describe(self.returns)}"
+
+    @cached_property
+    def code_hash(self) -> str:
+        """Fingerprint of the code, and of the same-module helpers it calls.
+
+        Line numbers are left out, so moving a function does not make it stale.
+        """
+        return code_fingerprint(self.func)
+
+
+def _target(func: Callable[..., Any]) -> Callable[..., Any]:
+    return inspect.unwrap(func) if hasattr(func, "__wrapped__") else func
+
+
+def read_node(func: Callable[..., Any], name: str, source: str) -> tuple[Node | None, list[Problem]]:
+    """Read a function's parameters and annotations; return the node or the problems."""
+    target = _target(func)
+    code: types.CodeType = target.__code__
+    location = f"{os.path.basename(code.co_filename)}:{code.co_firstlineno}"
+    annotations: dict[str, Any] = getattr(target, "__annotations__", {})
+    if any(isinstance(a, str) for a in annotations.values()):
+        try:
+            annotations = typing.get_type_hints(target, include_extras=True)
+        except Exception as exc:  # NameError for a typo, anything from a broken forward ref
+            fix = "import the names used in the annotations, or correct the typo"
+            problem = Problem(
+                "annotation", name, location,
+                f"function {name!r}: cannot resolve its annotations ({exc})", fix,
+            )
+            return None, [problem]
+    names = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
+    defaults = dict(zip(reversed(names[: code.co_argcount]), reversed(target.__defaults__ or ())))
+    defaults.update(target.__kwdefaults__ or {})
+    unannotated = [n for n in names if n not in annotations]
+    problems = []
+    if unannotated:
+        shown = ", ".join(repr(n) for n in unannotated)
+        problems.append(Problem(
+            "annotation", name, location,
+            f"function {name!r}: parameter {shown} has no type annotation",
+            f"annotate it, e.g. `{unannotated[0]}: pd.Series` (use `typing.Any` to accept anything)",
+        ))
+    if "return" not in annotations:
+        problems.append(Problem(
+            "annotation", name, location,
+            f"function {name!r} has no return annotation",
+            f"add one, e.g. `def {name}(...) -> pd.Series:` (use `-> typing.Any` to skip the check)",
+        ))
+    if problems:
+        return None, problems
+    params = tuple(Param(n, annotations[n], defaults.get(n, NO_DEFAULT)) for n in names)
+    tags = dict(getattr(func, "__sideflow_tags__", {}))
+    node = Node(name, func, params, annotations["return"], code.co_filename,
+                code.co_firstlineno, source, tags)
+    return node, []
+
+
+def code_fingerprint(func: Callable[..., Any]) -> str:
+    """Hash a function's code and the module-level helper functions it reaches."""
+    target = _target(func)
+    digest = hashlib.blake2b(digest_size=12)
+    seen: set[int] = set()
+    pending = [target]
+    while pending:
+        fn = pending.pop()
+        if id(fn) in seen:
+            continue
+        seen.add(id(fn))
+        digest.update(marshal.dumps(_shape(fn.__code__)))
+        digest.update(repr((fn.__defaults__, fn.__kwdefaults__)).encode())
+        namespace = getattr(fn, "__globals__", {})
+        for ref in sorted(_global_names(fn.__code__)):
+            helper = namespace.get(ref)
+            if isinstance(helper, types.FunctionType) and helper.__module__ == target.__module__:
+                pending.append(helper)
+    return digest.hexdigest()
+
+
+def _shape(code: types.CodeType) -> tuple[Any, ...]:
+    """The parts of a code object that change behaviour (not file names, not line numbers)."""
+    consts = tuple(_shape(c) if isinstance(c, types.CodeType) else c for c in code.co_consts)
+    return (code.co_code, consts, code.co_names, code.co_varnames, code.co_freevars)
+
+
+def _global_names(code: types.CodeType) -> set[str]:
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _global_names(const)
+    return names

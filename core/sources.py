@@ -1,0 +1,118 @@
+"""Turn what the user passes (modules, import names, .py paths, function lists) into sources."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import sys
+import traceback
+import types
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import SourceError
+
+SourceLike = types.ModuleType | str | os.PathLike[str] | Iterable[Callable[..., Any]]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A named, ordered set of functions that become nodes."""
+
+    label: str
+    functions: tuple[Callable[..., Any], ...]
+    module: types.ModuleType | None = None
+
+
+def module_functions(module: types.ModuleType) -> tuple[Callable[..., Any], ...]:
+    """Public functions the module itself defines, in definition order.
+
+    Imported functions (another `__module__`) and `_private` helpers are not nodes.
+    """
+    name = module.__name__
+    return tuple(
+        obj
+        for key, obj in vars(module).items()
+        if not key.startswith("_") and isinstance(obj, types.FunctionType) and obj.__module__ == name
+    )
+
+
+def from_module(module: types.ModuleType) -> Source:
+    label = os.path.basename(getattr(module, "__file__", None) or module.__name__)
+    return Source(label, module_functions(module), module)
+
+
+def is_path(text: str | os.PathLike[str]) -> bool:
+    text = os.fspath(text)
+    return text.endswith(".py") or os.sep in text or "/" in text
+
+
+def load_path(path: str | os.PathLike[str], module_name: str | None = None) -> types.ModuleType:
+    """Import a `.py` file as a module (registered in `sys.modules` under its stem)."""
+    file = Path(path).resolve()
+    name = module_name or file.stem
+    if not file.is_file():
+        raise SourceError(str(path), str(path), "no such file")
+    spec = importlib.util.spec_from_file_location(name, file)
+    if spec is None or spec.loader is None:
+        raise SourceError(str(path), str(path), "not a Python file")
+    module = importlib.util.module_from_spec(spec)
+    previous = sys.modules.get(name)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException as exc:
+        if previous is None:
+            sys.modules.pop(name, None)
+        else:
+            sys.modules[name] = previous
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        raise import_failure(str(path), file, exc) from exc
+    return module
+
+
+def import_failure(source: str, file: Path, exc: BaseException) -> SourceError:
+    """A SourceError pointing at the line of `file` where importing it failed."""
+    if isinstance(exc, SyntaxError) and exc.filename and exc.lineno:
+        location = f"{os.path.basename(exc.filename)}:{exc.lineno}"
+        return SourceError(source, location, f"SyntaxError: {exc.msg}")
+    location = os.path.basename(file)
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if Path(frame.filename).resolve() == file:
+            location = f"{os.path.basename(frame.filename)}:{frame.lineno}"
+            break
+    return SourceError(source, location, f"{type(exc).__name__}: {exc}")
+
+
+def to_source(item: SourceLike | Source) -> Source:
+    """Accept every kind of source the public API allows."""
+    if isinstance(item, Source):
+        return item
+    if isinstance(item, types.ModuleType):
+        return from_module(item)
+    if isinstance(item, (str, os.PathLike)):
+        if is_path(item):
+            return from_module(load_path(item))
+        try:
+            return from_module(importlib.import_module(str(item)))
+        except ImportError as exc:
+            raise SourceError(str(item), str(item), f"{type(exc).__name__}: {exc}") from exc
+    if isinstance(item, Iterable):
+        functions = tuple(item)
+        bad = [f for f in functions if not callable(f)]
+        if bad:
+            msg = f"a list of functions was expected, got {bad[0]!r}"
+            raise TypeError(msg)
+        label = _label_of(functions)
+        return Source(label, functions)
+    msg = f"cannot build a dataflow from {item!r}: pass a module, an import name, a .py path or a list of functions"
+    raise TypeError(msg)
+
+
+def _label_of(functions: tuple[Callable[..., Any], ...]) -> str:
+    files = {os.path.basename(f.__code__.co_filename) for f in functions if hasattr(f, "__code__")}
+    return files.pop() if len(files) == 1 else "<functions>"

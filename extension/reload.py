@@ -1,0 +1,95 @@
+"""Side modules watched by content hash and reloaded from their own files."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+import sys
+import types
+from pathlib import Path
+
+from sideflow.errors import SourceError
+from sideflow.sources import is_path, load_path
+
+
+def digest(path: Path) -> str:
+    """Content hash of a file: edits within the same second are seen (mtimes are not)."""
+    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+
+
+class WatchedModule:
+    """One side module and the local modules it imports.
+
+    Responsibilities: load the module from its file, remember the content hash of
+    it and its local imports (files in the same folder or the notebook's), tell
+    whether any changed, and reload into a *new* module object so deleted
+    functions disappear (`importlib.reload` would keep them).
+    """
+
+    def __init__(self, spec: str, cwd: Path) -> None:
+        self.spec = spec
+        self.cwd = cwd
+        if is_path(spec):
+            self.path = (cwd / spec).resolve()
+            self.name = self.path.stem
+        else:
+            self.path, self.name = _import_location(spec)
+        self.module: types.ModuleType | None = None
+        self.hashes: dict[Path, str] = {}
+        self.locals: dict[Path, str] = {}  # local dependency file -> its module name
+
+    @property
+    def label(self) -> str:
+        return self.path.name
+
+    def load(self) -> types.ModuleType:
+        """(Re)load: changed local dependencies first, then the module; raises SourceError."""
+        if not self.path.is_file():
+            raise SourceError(self.spec, self.label,
+                              "the file is gone (deleted or renamed?): restore it, or attach the "
+                              "new path with %dataflow")
+        for file, module_name in self.locals.items():
+            if file.is_file() and self.hashes.get(file) != digest(file):
+                load_path(file, module_name)
+        self.hashes = {self.path: digest(self.path)}  # a failed load is not retried until saved
+        module = load_path(self.path, self.name)
+        self.module = module
+        self.locals = self._local_dependencies(module)
+        self.hashes.update({file: digest(file) for file in self.locals})
+        return module
+
+    def changed(self) -> bool:
+        """True when the module or one of its local dependencies differs from the last load."""
+        for file, known in self.hashes.items():
+            try:
+                if digest(file) != known:
+                    return True
+            except OSError:
+                return True
+        return False
+
+    def _local_dependencies(self, module: types.ModuleType) -> dict[Path, str]:
+        folders = {self.path.parent, self.cwd.resolve()}
+        found: dict[Path, str] = {}
+        for value in vars(module).values():
+            dep = value if isinstance(value, types.ModuleType) else sys.modules.get(
+                getattr(value, "__module__", None) or "")
+            file = getattr(dep, "__file__", None)
+            if dep is None or dep is module or not file:
+                continue
+            path = Path(file).resolve()
+            if path.parent in folders and path.suffix == ".py" and path != self.path:
+                found[path] = dep.__name__
+        return found
+
+
+def _import_location(name: str) -> tuple[Path, str]:
+    try:
+        module = importlib.import_module(name)
+    except Exception as exc:
+        raise SourceError(name, name, f"{type(exc).__name__}: {exc}") from exc
+    file = getattr(module, "__file__", None)
+    if not file:
+        raise SourceError(name, name, "the module has no source file to watch")
+    return Path(os.fspath(file)).resolve(), module.__name__

@@ -1,0 +1,313 @@
+"""A notebook's live dataflow: attached modules and cells, the last good DAG, results and states."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sideflow import Dataflow
+from sideflow.errors import DataflowError, NodeError
+from sideflow.sources import Source, from_module
+
+from .reload import WatchedModule
+from .states import State, missing_inputs, node_states
+
+if TYPE_CHECKING:
+    from .widget import GraphWidget
+
+Printer = Callable[[str], None]
+_PUSH_EVERY = 0.1  # seconds between live state pushes to the widget during a long run
+
+
+class Session:
+    """What `%dataflow` binds as `flow`. Testable without IPython.
+
+    Responsibilities: keep the attached modules and `%%dataflow` cells; rebuild the
+    DAG when one changes, keeping the last good DAG when the new one is broken;
+    hold results, durations and errors; mark exactly the changed nodes and their
+    descendants stale; run requests reusing fresh results; drive the widget.
+    """
+
+    def __init__(
+        self,
+        modules: Sequence[str] = (),
+        *,
+        config: Mapping[str, Any] | None = None,
+        inputs: Mapping[str, Any] | None = None,
+        name: str = "flow",
+        cwd: str | Path | None = None,
+        printer: Printer = print,
+    ) -> None:
+        self.name = name
+        self.config = dict(config or {})
+        self.inputs: dict[str, Any] = dict(inputs or {})
+        self.cwd = Path(cwd or Path.cwd())
+        self.watched = [WatchedModule(spec, self.cwd) for spec in modules]
+        self.cells: dict[str, Source] = {}
+        self.dataflow: Dataflow | None = None
+        self.results: dict[str, Any] = {}
+        self.durations: dict[str, float] = {}
+        self.errors: dict[str, BaseException] = {}
+        self.error = ""  # the last rebuild problem; "" when the DAG is current
+        self.last_ran: list[str] = []
+        self._print = printer
+        self._stale: set[str] = set()
+        self._computed_with: dict[str, str] = {}  # node -> code hash its result was computed with
+        self._input_ids: dict[str, int] = {}
+        self._running: str | None = None
+        self._widget: GraphWidget | None = None
+        self._pushed = 0.0
+        for watched in self.watched:
+            self._load(watched)
+        self.rebuild()
+
+    # -- building ------------------------------------------------------------------
+    def check(self) -> bool:
+        """Before each cell: reload changed modules (by content hash) and rebuild. Cheap when
+        nothing changed. Returns True when the DAG was rebuilt."""
+        changed = [w for w in self.watched if w.changed()]
+        loaded = [self._load(w) for w in changed]
+        rebuilt = bool(changed) and all(loaded) and self.rebuild()
+        if self._note_inputs() and not rebuilt:
+            self._push(force=True)
+        return rebuilt
+
+    def set_cell(self, key: str, functions: Iterable[Callable[..., Any]], label: str) -> bool:
+        """Replace what one `%%dataflow` cell contributes, then rebuild."""
+        self.cells[key] = Source(label, tuple(functions))
+        return self.rebuild()
+
+    def rebuild(self) -> bool:
+        """Build from the modules' current namespaces and the cells; keep the last good DAG on error."""
+        if any(w.module is None for w in self.watched):
+            return False  # a module never loaded: its error is already reported
+        sources = [from_module(w.module) for w in self.watched if w.module is not None]
+        try:
+            flow = Dataflow(*sources, *self.cells.values(), config=self.config)
+        except DataflowError as exc:
+            self._report(str(exc))
+            return False
+        self._adopt(flow)
+        return True
+
+    def _load(self, watched: WatchedModule) -> bool:
+        try:
+            watched.load()
+        except DataflowError as exc:
+            self._report(str(exc))
+            return False
+        return True
+
+    def _report(self, message: str) -> None:
+        kept = "keeping the last good graph" if self.dataflow is not None else "no graph yet"
+        self.error = message
+        self._print(f"sideflow: {message}\n({kept}; save a fix and run any cell)")
+        if self._widget is not None:
+            self._widget.update(message=message)
+
+    def _adopt(self, flow: Dataflow) -> None:
+        """Take a new graph: results whose code (or upstream) changed turn stale."""
+        graph = flow.graph
+        changed = set()
+        for name in list(self.results):
+            node = graph.nodes.get(name)
+            if node is None:
+                self._forget(name)
+                changed.add(name)
+            elif node.code_hash != self._computed_with.get(name):
+                changed.add(name)
+        for name in list(self.errors):
+            if name not in graph.nodes or graph.nodes[name].code_hash != self._computed_with.get(name):
+                del self.errors[name]
+        affected = changed | graph.descendants(n for n in changed if n in graph)
+        self._stale = (self._stale | affected) & set(self.results)
+        self.dataflow = flow
+        self.error = ""
+        if self._widget is not None:
+            self._widget.update(graph=self._scene(), message="")
+            self._push(force=True)
+
+    def _forget(self, name: str) -> None:
+        for record in (self.results, self.durations, self._computed_with):
+            record.pop(name, None)
+
+    # -- running -------------------------------------------------------------------
+    def run(
+        self,
+        outputs: str | Sequence[str],
+        inputs: Mapping[str, Any] | None = None,
+        overrides: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Like `Dataflow.run`, reusing fresh results and computing only stale or missing nodes.
+
+        Given inputs are remembered (clicks use them). A run with `overrides` is a
+        what-if: its values are returned, not stored in `results`.
+        """
+        flow = self._current()
+        if inputs:
+            self.inputs.update(inputs)
+        self._note_inputs()
+        wanted = [outputs] if isinstance(outputs, str) else list(outputs)
+        fresh = self._fresh()
+        if overrides:
+            touched = flow.graph.descendants(overrides) | set(overrides)
+            reuse = {n: self.results[n] for n in fresh if n not in touched}
+            return flow.run(wanted, self.inputs, {**reuse, **overrides})
+        self.last_ran = []
+        reuse = {n: self.results[n] for n in fresh}
+        try:
+            return flow.run(wanted, self.inputs, reuse, hooks=[_Recorder(self)])
+        finally:
+            self._running = None
+            self._push(force=True)
+
+    def run_node(self, name: str) -> None:
+        """The widget's click: run one node and show its preview (or why it cannot run)."""
+        from .preview import preview, preview_error
+
+        widget = self.widget
+        flow = self.dataflow
+        if flow is None:
+            widget.show_preview(name, {"summary": self.error or "no graph yet", "html": ""}, "error")
+            return
+        if name in flow.graph.inputs:
+            self._preview_input(name)
+            return
+        missing = missing_inputs(flow.graph, name, self._fresh(), self._provided())
+        if missing:
+            widget.show_preview(name, self.explain_missing(name, missing), "missing-input")
+            return
+        try:
+            self.run([name])
+        except DataflowError as exc:
+            widget.show_preview(name, preview_error(exc), "error")
+            if not isinstance(exc, NodeError):
+                self._print(f"sideflow: {exc}")
+            return
+        widget.show_preview(name, preview(self.results[name]), "fresh")
+
+    def explain_missing(self, name: str, missing: Sequence[str]) -> dict[str, str]:
+        import html
+
+        names = ", ".join(repr(m) for m in missing)
+        summary = f"{name!r} cannot run yet: it needs input {names}"
+        how = (f"Give {'it' if len(missing) == 1 else 'them'} in a cell, e.g. "
+               f"{self.name}.inputs[{missing[0]!r}] = ..., then click again "
+               f"(or %dataflow ... --inputs VAR with a dict or DataFrame).")
+        return {"summary": summary, "html": f"<p>{html.escape(how)}</p>"}
+
+    def _preview_input(self, name: str) -> None:
+        from .preview import preview
+
+        widget = self.widget
+        if name in self.inputs or name in self.config:
+            value = self.inputs[name] if name in self.inputs else self.config[name]
+            widget.show_preview(name, preview(value), "fresh")
+        else:
+            widget.show_preview(name, self.explain_missing(name, [name]), "missing-input")
+
+    def _current(self) -> Dataflow:
+        if self.dataflow is None:
+            msg = f"no dataflow yet: {self.error or 'attach a module with %dataflow'}"
+            raise DataflowError(msg)
+        return self.dataflow
+
+    def _fresh(self) -> set[str]:
+        return set(self.results) - self._stale - set(self.errors)
+
+    def _provided(self) -> set[str]:
+        return set(self.inputs) | set(self.config)
+
+    def _note_inputs(self) -> bool:
+        """Inputs replaced since last time make their dependants' results stale."""
+        if self.dataflow is None:
+            return False
+        changed = [n for n, v in self.inputs.items() if self._input_ids.get(n) != id(v)]
+        gone = [n for n in self._input_ids if n not in self.inputs]
+        self._input_ids = {n: id(v) for n, v in self.inputs.items()}
+        if not changed and not gone:
+            return False
+        graph = self.dataflow.graph
+        self._stale |= graph.descendants(n for n in (*changed, *gone) if n in graph) & set(self.results)
+        return True
+
+    # -- state and display ---------------------------------------------------------
+    @property
+    def states(self) -> dict[str, State]:
+        """Node name -> state (see DESIGN.md): input, idle, running, fresh, stale, error, missing-input."""
+        if self.dataflow is None:
+            return {}
+        states = node_states(self.dataflow.graph, self._fresh(), self._stale, self.errors, self._provided())
+        if self._running is not None:
+            states[self._running] = "running"
+        return states
+
+    @property
+    def widget(self) -> GraphWidget:
+        """The click-to-run graph (created on first use; rebuilds update it in place)."""
+        if self._widget is None:
+            from .widget import GraphWidget
+
+            self._widget = GraphWidget(on_run=self.run_node, name=self.name)
+            self._widget.update(graph=self._scene() if self.dataflow else {"nodes": [], "edges": []},
+                                message=self.error)
+            self._push(force=True)
+        return self._widget
+
+    def visualize(self, **options: Any) -> Any:
+        return self._current().visualize(**options)
+
+    def _scene(self) -> dict[str, Any]:
+        from sideflow.scene import build_scene
+
+        return build_scene(self._current())
+
+    def _push(self, force: bool = False) -> None:
+        now = time.perf_counter()
+        if self._widget is None or (not force and now - self._pushed < _PUSH_EVERY):
+            return
+        self._pushed = now
+        self._widget.update(states=self.states, durations=self.durations)
+
+    def __repr__(self) -> str:
+        labels = [w.label for w in self.watched] + [s.label for s in self.cells.values()]
+        if self.dataflow is None:
+            return f"Session({self.name}: {' + '.join(labels) or 'empty'}; no graph yet)"
+        counts: dict[str, int] = {}
+        for state in self.states.values():
+            counts[state] = counts.get(state, 0) + 1
+        shown = ", ".join(f"{n} {s}" for s, n in counts.items())
+        return (f"Session({self.name}: {' + '.join(labels)}: {len(self.dataflow.nodes)} nodes; {shown})")
+
+
+class _Recorder:
+    """Engine hooks: store each result as it is computed and show live states."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def before_node(self, name: str) -> None:
+        session = self.session
+        session._running = name
+        session.last_ran.append(name)
+        session._push()
+
+    def after_node(self, name: str, result: Any, seconds: float, error: BaseException | None) -> None:
+        session = self.session
+        session._running = None
+        node = session._current().graph.nodes[name]
+        session._computed_with[name] = node.code_hash
+        if error is not None:
+            session.errors[name] = error
+            session.durations.pop(name, None)
+        else:
+            session.errors.pop(name, None)
+            session.results[name] = result
+            session.durations[name] = seconds
+            session._stale.discard(name)
+            # a recomputed value invalidates results computed from the old one
+            below = session._current().graph.descendants([name])
+            session._stale |= below & set(session.results)
+        session._push()

@@ -31,6 +31,7 @@ class Param:
     name: str
     annotation: Any
     default: Any = NO_DEFAULT
+    keyword_only: bool = False
 
     @property
     def required(self) -> bool:
@@ -83,7 +84,9 @@ def _target(func: Callable[..., Any]) -> Callable[..., Any]:
     return inspect.unwrap(func) if hasattr(func, "__wrapped__") else func
 
 
-def read_node(func: Callable[..., Any], name: str, source: str) -> tuple[Node | None, list[Problem]]:
+def read_node(
+    func: Callable[..., Any], name: str, source: str
+) -> tuple[Node | None, list[Problem]]:
     """Read a function's parameters and annotations; return the node or the problems."""
     target = _target(func)
     code: types.CodeType = target.__code__
@@ -100,7 +103,8 @@ def read_node(func: Callable[..., Any], name: str, source: str) -> tuple[Node | 
             )
             return None, [problem]
     names = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
-    defaults = dict(zip(reversed(names[: code.co_argcount]), reversed(target.__defaults__ or ())))
+    positional = names[: code.co_argcount]
+    defaults = dict(zip(reversed(positional), reversed(target.__defaults__ or ()), strict=False))
     defaults.update(target.__kwdefaults__ or {})
     unannotated = [n for n in names if n not in annotations]
     problems = []
@@ -109,17 +113,21 @@ def read_node(func: Callable[..., Any], name: str, source: str) -> tuple[Node | 
         problems.append(Problem(
             "annotation", name, location,
             f"function {name!r}: parameter {shown} has no type annotation",
-            f"annotate it, e.g. `{unannotated[0]}: pd.Series` (use `typing.Any` to accept anything)",
+            f"annotate it, e.g. `{unannotated[0]}: pd.Series` "
+            "(use `typing.Any` to accept anything)",
         ))
     if "return" not in annotations:
         problems.append(Problem(
             "annotation", name, location,
             f"function {name!r} has no return annotation",
-            f"add one, e.g. `def {name}(...) -> pd.Series:` (use `-> typing.Any` to skip the check)",
+            f"add one, e.g. `def {name}(...) -> pd.Series:` "
+            "(use `-> typing.Any` to skip the check)",
         ))
     if problems:
         return None, problems
-    params = tuple(Param(n, annotations[n], defaults.get(n, NO_DEFAULT)) for n in names)
+    params = tuple(
+        Param(n, annotations[n], defaults.get(n, NO_DEFAULT), n not in positional) for n in names
+    )
     tags = dict(getattr(func, "__sideflow_tags__", {}))
     node = Node(name, func, params, annotations["return"], code.co_filename,
                 code.co_firstlineno, source, tags)
@@ -127,7 +135,7 @@ def read_node(func: Callable[..., Any], name: str, source: str) -> tuple[Node | 
 
 
 def code_fingerprint(func: Callable[..., Any]) -> str:
-    """Hash a function's code and the module-level helper functions it reaches."""
+    """Hash a function's code and the local helper functions it reaches (see `_is_local`)."""
     target = _target(func)
     digest = hashlib.blake2b(digest_size=12)
     seen: set[int] = set()
@@ -142,15 +150,31 @@ def code_fingerprint(func: Callable[..., Any]) -> str:
         namespace = getattr(fn, "__globals__", {})
         for ref in sorted(_global_names(fn.__code__)):
             helper = namespace.get(ref)
-            if isinstance(helper, types.FunctionType) and helper.__module__ == target.__module__:
+            if isinstance(helper, types.FunctionType) and _is_local(helper, target):
                 pending.append(helper)
     return digest.hexdigest()
 
 
+def _is_local(helper: types.FunctionType, target: Callable[..., Any]) -> bool:
+    """Helpers of the same module, or of a module in the same folder (a `helpers.py`)."""
+    if helper.__module__ == target.__module__:
+        return True
+    here = os.path.dirname(target.__code__.co_filename)
+    return bool(here) and os.path.dirname(helper.__code__.co_filename) == here
+
+
 def _shape(code: types.CodeType) -> tuple[Any, ...]:
     """The parts of a code object that change behaviour (not file names, not line numbers)."""
-    consts = tuple(_shape(c) if isinstance(c, types.CodeType) else c for c in code.co_consts)
+    consts = tuple(_shape_const(c) for c in code.co_consts)
     return (code.co_code, consts, code.co_names, code.co_varnames, code.co_freevars)
+
+
+def _shape_const(const: Any) -> Any:
+    if isinstance(const, types.CodeType):
+        return _shape(const)
+    if isinstance(const, frozenset):  # `x in {"a", "b"}`: marshal order follows PYTHONHASHSEED
+        return ("frozenset", tuple(sorted(repr(c) for c in const)))
+    return const
 
 
 def _global_names(code: types.CodeType) -> set[str]:

@@ -53,6 +53,9 @@ class WatchedModule:
             if file.is_file() and self.hashes.get(file) != digest(file):
                 load_path(file, module_name)
         self.hashes = {self.path: digest(self.path)}  # a failed load is not retried until saved
+        folder = str(self.path.parent)
+        if folder not in sys.path:  # as for a script: its siblings (helpers.py) are importable
+            sys.path.insert(0, folder)
         module = load_path(self.path, self.name)
         self.module = module
         self.locals = self._local_dependencies(module)

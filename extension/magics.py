@@ -29,8 +29,13 @@ class DataflowMagics(Magics):
 
     @magic_arguments()
     @argument("sources", nargs="*", help="side modules: .py paths (relative to the notebook) or import names")
-    @argument("-c", "--config", action="append", default=[],
-              help="config: JSON, key=value[,key=value] or a variable holding a dict (repeatable)")
+    @argument(
+        "-c",
+        "--config",
+        action="append",
+        default=[],
+        help="config: JSON, key=value[,key=value] or a variable holding a dict (repeatable)",
+    )
     @argument("-i", "--inputs", help="a variable holding a dict (or a DataFrame: its columns) of inputs")
     @argument("-n", "--name", default="flow", help="the variable bound to the session (default: flow)")
     @argument("-r", "--run", help="outputs to compute and display now: OUT[,OUT...]")
@@ -77,7 +82,8 @@ class DataflowMagics(Magics):
         linecache.cache[filename] = (len(cell), None, cell.splitlines(keepends=True), filename)
         exec(compile(tree, filename, "exec"), self.shell.user_ns)
         functions: list[Callable[..., Any]] = [
-            f for f in (self.shell.user_ns.get(n) for n in defined) if callable(f)]
+            f for f in (self.shell.user_ns.get(n) for n in defined) if callable(f)
+        ]
         session.set_cell(key, functions, f"cell {key}")
 
     def _run_and_show(self, session: Session, outputs: list[str]) -> None:

@@ -46,9 +46,11 @@ class WatchedModule:
     def load(self) -> types.ModuleType:
         """(Re)load: changed local dependencies first, then the module; raises SourceError."""
         if not self.path.is_file():
-            raise SourceError(self.spec, self.label,
-                              "the file is gone (deleted or renamed?): restore it, or attach the "
-                              "new path with %dataflow")
+            raise SourceError(
+                self.spec,
+                self.label,
+                "the file is gone (deleted or renamed?): restore it, or attach the new path with %dataflow",
+            )
         for file, module_name in self.locals.items():
             if file.is_file() and self.hashes.get(file) != digest(file):
                 load_path(file, module_name)
@@ -76,8 +78,11 @@ class WatchedModule:
         folders = {self.path.parent, self.cwd.resolve()}
         found: dict[Path, str] = {}
         for value in vars(module).values():
-            dep = value if isinstance(value, types.ModuleType) else sys.modules.get(
-                getattr(value, "__module__", None) or "")
+            dep = (
+                value
+                if isinstance(value, types.ModuleType)
+                else sys.modules.get(getattr(value, "__module__", None) or "")
+            )
             file = getattr(dep, "__file__", None)
             if dep is None or dep is module or not file:
                 continue

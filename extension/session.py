@@ -193,9 +193,11 @@ class Session:
 
         names = ", ".join(repr(m) for m in missing)
         summary = f"{name!r} cannot run yet: it needs input {names}"
-        how = (f"Give {'it' if len(missing) == 1 else 'them'} in a cell, e.g. "
-               f"{self.name}.inputs[{missing[0]!r}] = ..., then click again "
-               f"(or %dataflow ... --inputs VAR with a dict or DataFrame).")
+        how = (
+            f"Give {'it' if len(missing) == 1 else 'them'} in a cell, e.g. "
+            f"{self.name}.inputs[{missing[0]!r}] = ..., then click again "
+            f"(or %dataflow ... --inputs VAR with a dict or DataFrame)."
+        )
         return {"summary": summary, "html": f"<p>{html.escape(how)}</p>"}
 
     def _preview_input(self, name: str) -> None:
@@ -251,8 +253,9 @@ class Session:
             from .widget import GraphWidget
 
             self._widget = GraphWidget(on_run=self.run_node, name=self.name)
-            self._widget.update(graph=self._scene() if self.dataflow else {"nodes": [], "edges": []},
-                                message=self.error)
+            self._widget.update(
+                graph=self._scene() if self.dataflow else {"nodes": [], "edges": []}, message=self.error
+            )
             self._push(force=True)
         return self._widget
 
@@ -279,7 +282,7 @@ class Session:
         for state in self.states.values():
             counts[state] = counts.get(state, 0) + 1
         shown = ", ".join(f"{n} {s}" for s, n in counts.items())
-        return (f"Session({self.name}: {' + '.join(labels)}: {len(self.dataflow.nodes)} nodes; {shown})")
+        return f"Session({self.name}: {' + '.join(labels)}: {len(self.dataflow.nodes)} nodes; {shown})"
 
 
 class _Recorder:

@@ -31,11 +31,13 @@ def total(scaled: pd.Series) -> float:
 def _total(s: pd.Series) -> float:
     return s.sum()
 '''
-HELPERS = '''
+HELPERS = """
 def scale(s):
     return s * 2
-'''
-DATA = "import pandas as pd\ndata = {'spend': pd.Series([1.0, 2.0, 3.0]), 'signups': pd.Series([1.0, 1.0, 2.0])}"
+"""
+DATA = (
+    "import pandas as pd\ndata = {'spend': pd.Series([1.0, 2.0, 3.0]), 'signups': pd.Series([1.0, 1.0, 2.0])}"
+)
 
 
 @pytest.fixture
@@ -55,8 +57,11 @@ def attached(shell: Shell) -> Shell:
 
 
 def hooks(shell: Shell) -> list[object]:
-    return [cb for cb in shell.ip.events.callbacks["pre_run_cell"]
-            if getattr(cb, "__module__", "").startswith("sideflow")]
+    return [
+        cb
+        for cb in shell.ip.events.callbacks["pre_run_cell"]
+        if getattr(cb, "__module__", "").startswith("sideflow")
+    ]
 
 
 def test_load_unload_reload_register_exactly_once(shell: Shell) -> None:
@@ -92,7 +97,9 @@ def test_attach_binds_a_session_and_runs(attached: Shell) -> None:
 
 
 def test_options_name_config_and_dataframe_inputs(shell: Shell) -> None:
-    shell.write("conf.py", '''
+    shell.write(
+        "conf.py",
+        """
         import pandas as pd
         import sideflow
 
@@ -103,7 +110,8 @@ def test_options_name_config_and_dataframe_inputs(shell: Shell) -> None:
         @sideflow.config.when(mode="half")
         def out__half(x: pd.Series, factor: int) -> pd.Series:
             return x / 2 * factor
-    ''')
+    """,
+    )
     shell.ok("import pandas as pd\ndf = pd.DataFrame({'x': [1.0, 2.0]})\nsettings = {'factor': 10}")
     shell.ok("%dataflow conf.py --name f1 --inputs df --config mode=double --config settings --no-widget")
     shell.ok("""%dataflow conf.py -n f2 -i df -c '{"mode": "half", "factor": 1}' --no-widget""")
@@ -111,14 +119,18 @@ def test_options_name_config_and_dataframe_inputs(shell: Shell) -> None:
     assert "[0.5, 1.0]" in shell.ok("print(f2.run('out')['out'].tolist())")
 
 
-@pytest.mark.parametrize(("line", "message"), [
-    ("%dataflow features.py --bogus", "unrecognized arguments: --bogus"),
-    ("%dataflow features.py --config '{bad'", r"--config: bad JSON '\{bad'"),
-    ("%dataflow features.py --inputs nowhere", "--inputs: no variable named 'nowhere'"),
-    ("%dataflow features.py --config nowhere", "--config: no variable named 'nowhere'"),
-    ("%dataflow features.py --name 2x", "--name: '2x' is not a valid variable name"),
-    ("%dataflow", "%dataflow needs a module"),
-], ids=["unknown-option", "bad-json", "unknown-inputs", "unknown-config", "bad-name", "no-module"])
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("%dataflow features.py --bogus", "unrecognized arguments: --bogus"),
+        ("%dataflow features.py --config '{bad'", r"--config: bad JSON '\{bad'"),
+        ("%dataflow features.py --inputs nowhere", "--inputs: no variable named 'nowhere'"),
+        ("%dataflow features.py --config nowhere", "--config: no variable named 'nowhere'"),
+        ("%dataflow features.py --name 2x", "--name: '2x' is not a valid variable name"),
+        ("%dataflow", "%dataflow needs a module"),
+    ],
+    ids=["unknown-option", "bad-json", "unknown-inputs", "unknown-config", "bad-name", "no-module"],
+)
 def test_bad_arguments_are_one_line_usage_errors(shell: Shell, line: str, message: str) -> None:
     from IPython.core.error import UsageError
 
@@ -144,11 +156,11 @@ def test_dataflow_cell_joins_the_dag_runs_once_and_stays_callable(attached: Shel
     assert {"spend_zscore", "doubled"} <= set(flow.dataflow.nodes)
     assert "dataflow cell" in flow.dataflow.nodes["doubled"].location
     attached.ok("direct = spend_zscore(data['spend'], data['spend'])")  # still a plain function
-    attached.ok('''
+    attached.ok("""
         %%dataflow
         def spend_zscore(spend: pd.Series, avg_3wk_spend: pd.Series) -> pd.Series:
             return spend - avg_3wk_spend
-    ''')
+    """)
     assert "spend_zscore" in flow.dataflow.nodes
     assert "doubled" not in flow.dataflow.nodes  # deleted from the cell: gone from the DAG
 
@@ -169,7 +181,9 @@ def test_cell_function_colliding_with_module_names_both_places(attached: Shell) 
 
 def test_run_option_keeps_notebook_variables(attached: Shell) -> None:
     attached.ok("scaled = 'mine'")
-    out = attached.ok("%%dataflow --run doubled\ndef doubled(scaled: pd.Series) -> pd.Series:\n    return scaled * 2\n")
+    out = attached.ok(
+        "%%dataflow --run doubled\ndef doubled(scaled: pd.Series) -> pd.Series:\n    return scaled * 2\n"
+    )
     assert attached.ns["scaled"] == "mine"
     assert callable(attached.ns["doubled"])
     assert attached.ns["flow"].results["doubled"].tolist() == [4.0, 6.0, 8.0]
@@ -183,7 +197,10 @@ def test_edit_marks_changed_node_and_descendants_stale(attached: Shell) -> None:
     attached.write("features.py", FEATURES.replace("rolling(3, min_periods=1)", "rolling(2, min_periods=1)"))
     attached.ok("pass")  # any cell: the module is reloaded before it runs
     assert {n: s for n, s in flow.states.items() if s == "stale"} == {
-        "avg_3wk_spend": "stale", "scaled": "stale", "total": "stale"}
+        "avg_3wk_spend": "stale",
+        "scaled": "stale",
+        "total": "stale",
+    }
     assert flow.states["spend_per_signup"] == "fresh"
     attached.ok("flow.run(['total', 'spend_per_signup'])")
     assert flow.last_ran == ["avg_3wk_spend", "scaled", "total"]
@@ -212,16 +229,31 @@ def test_moving_a_function_does_not_make_it_stale(attached: Shell) -> None:
     assert set(flow.states.values()) <= {"input", "fresh", "idle"}
 
 
-@pytest.mark.parametrize(("edit", "message"), [
-    (lambda s: s + "\ndef broken(:\n", r"features.py:\d+: cannot load .*SyntaxError: invalid syntax"),
-    (lambda s: s + "\nraise RuntimeError('mid-edit')\n", r"features.py:\d+: cannot load .*RuntimeError: mid-edit"),
-    (lambda s: s.replace("def total(scaled: pd.Series)", "def total(scaled: str)"),
-     r"function 'total' takes scaled: str, but 'scaled' \(features.py:\d+\) returns Series"),
-    (lambda s: s.replace("def avg_3wk_spend(spend: pd.Series)", "def avg_3wk_spend(spend: pd.Series, total: float)"),
-     r"cycle: .*avg_3wk_spend -> scaled -> total -> avg_3wk_spend"),
-    (lambda s: s.replace("def scaled(avg_3wk_spend: pd.Series)", "def scaled(avg_3wk_spend)"),
-     r"function 'scaled': parameter 'avg_3wk_spend' has no type annotation"),
-], ids=["syntax-error", "import-error", "type-mismatch", "cycle", "missing-annotation"])
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda s: s + "\ndef broken(:\n", r"features.py:\d+: cannot load .*SyntaxError: invalid syntax"),
+        (
+            lambda s: s + "\nraise RuntimeError('mid-edit')\n",
+            r"features.py:\d+: cannot load .*RuntimeError: mid-edit",
+        ),
+        (
+            lambda s: s.replace("def total(scaled: pd.Series)", "def total(scaled: str)"),
+            r"function 'total' takes scaled: str, but 'scaled' \(features.py:\d+\) returns Series",
+        ),
+        (
+            lambda s: s.replace(
+                "def avg_3wk_spend(spend: pd.Series)", "def avg_3wk_spend(spend: pd.Series, total: float)"
+            ),
+            r"cycle: .*avg_3wk_spend -> scaled -> total -> avg_3wk_spend",
+        ),
+        (
+            lambda s: s.replace("def scaled(avg_3wk_spend: pd.Series)", "def scaled(avg_3wk_spend)"),
+            r"function 'scaled': parameter 'avg_3wk_spend' has no type annotation",
+        ),
+    ],
+    ids=["syntax-error", "import-error", "type-mismatch", "cycle", "missing-annotation"],
+)
 def test_broken_edit_keeps_last_good_dag_and_results(attached: Shell, edit, message) -> None:
     import re
 
@@ -256,9 +288,12 @@ def test_node_exception_marks_error_and_keeps_other_results(attached: Shell) -> 
     flow = attached.ns["flow"]
     attached.ok("flow.run(['spend_per_signup'])")
     attached.write("features.py", FEATURES.replace("return scale(avg_3wk_spend)", "return 1 / 0"))
-    out, result = attached.run("%dataflow --run total")
+    _out, result = attached.run("%dataflow --run total")
     assert isinstance(result.error_in_exec, NodeError)
-    assert re_search(r"node 'scaled' \(function scaled, features.py:\d+\) raised ZeroDivisionError", str(result.error_in_exec))
+    assert re_search(
+        r"node 'scaled' \(function scaled, features.py:\d+\) raised ZeroDivisionError",
+        str(result.error_in_exec),
+    )
     assert flow.states["scaled"] == "error"
     assert flow.states["avg_3wk_spend"] == "fresh" and flow.states["spend_per_signup"] == "fresh"
 

@@ -1,8 +1,7 @@
-"""Side modules watched by content hash and reloaded from their own files."""
+"""Side modules watched by content and reloaded from their own files."""
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import os
 import sys
@@ -13,15 +12,17 @@ from sideflow.errors import SourceError
 from sideflow.sources import is_path, load_path
 
 
-def digest(path: Path) -> str:
-    """Content hash of a file: edits within the same second are seen (mtimes are not)."""
-    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+def content(path: Path) -> bytes:
+    """A file's bytes. Compared whole, they see every edit, even two within the same
+    second (modification times may not); for source files this is cheaper than hashing."""
+    with open(path, "rb") as file:
+        return file.read()
 
 
 class WatchedModule:
     """One side module and the local modules it imports.
 
-    Responsibilities: load the module from its file, remember the content hash of
+    Responsibilities: load the module from its file, remember the content of
     it and its local imports (files in the same folder or the notebook's), tell
     whether any changed, and reload into a *new* module object so deleted
     functions disappear (`importlib.reload` would keep them).
@@ -36,7 +37,7 @@ class WatchedModule:
         else:
             self.path, self.name = _import_location(spec)
         self.module: types.ModuleType | None = None
-        self.hashes: dict[Path, str] = {}
+        self.contents: dict[Path, bytes] = {}
         self.locals: dict[Path, str] = {}  # local dependency file -> its module name
 
     @property
@@ -52,23 +53,23 @@ class WatchedModule:
                 "the file is gone (deleted or renamed?): restore it, or attach the new path with %dataflow",
             )
         for file, module_name in self.locals.items():
-            if file.is_file() and self.hashes.get(file) != digest(file):
+            if file.is_file() and self.contents.get(file) != content(file):
                 load_path(file, module_name)
-        self.hashes = {self.path: digest(self.path)}  # a failed load is not retried until saved
+        self.contents = {self.path: content(self.path)}  # a failed load is not retried until saved
         folder = str(self.path.parent)
         if folder not in sys.path:  # as for a script: its siblings (helpers.py) are importable
             sys.path.insert(0, folder)
         module = load_path(self.path, self.name)
         self.module = module
         self.locals = self._local_dependencies(module)
-        self.hashes.update({file: digest(file) for file in self.locals})
+        self.contents.update({file: content(file) for file in self.locals})
         return module
 
     def changed(self) -> bool:
         """True when the module or one of its local dependencies differs from the last load."""
-        for file, known in self.hashes.items():
+        for file, known in self.contents.items():
             try:
-                if digest(file) != known:
+                if content(file) != known:
                     return True
             except OSError:
                 return True

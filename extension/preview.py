@@ -1,0 +1,396 @@
+"""Turn a node's result or exception into a bounded, HTML-escaped preview for the widget."""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import html
+import io
+import itertools
+import numbers
+import os
+import sys
+import traceback
+from collections import abc
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+__all__ = ["preview", "preview_error", "sanitize_html"]
+
+MAX_COLS = 20  # columns shown in a table; the rest are counted, not rendered
+MAX_CELL = 200  # characters of one table cell
+MAX_IMAGE_BYTES = 2_000_000  # a figure's PNG is exempt from max_bytes, but not unbounded
+
+
+def preview(value: Any, *, max_rows: int = 10, max_bytes: int = 20_000) -> dict[str, str]:
+    """Describe `value` in a few rows and at most about `max_bytes` of markup and text.
+
+    Never raises: a value whose repr fails is described by that failure.
+    """
+    try:
+        return _preview(value, max_rows, max_bytes)
+    except Exception as exc:  # a user's broken __repr__ must not break the widget
+        summary = f"{_type_name(value)} (preview failed: {type(exc).__name__}: {exc})"
+        return _result("object", _clip(summary, 300), "", "")
+
+
+def preview_error(exc: BaseException, *, max_bytes: int = 20_000) -> dict[str, str]:
+    """Describe an exception with the user's own traceback frames (sideflow's are dropped).
+
+    A sideflow ``NodeError`` chained (``raise ... from original``) shows the original's
+    frames first, then the NodeError's message naming node, function and file:line.
+    """
+    first_line = (str(exc).splitlines() or [""])[0]
+    summary = _clip(f"{type(exc).__name__}: {first_line}".rstrip(": "), 300)
+    report = traceback.TracebackException.from_exception(exc)
+    _drop_internal_frames(report)
+    text = _clip_middle("".join(report.format()), max_bytes)
+    body = (
+        f'<div class="sf-error-summary">{html.escape(summary)}</div>'
+        f'<pre class="sf-traceback">{html.escape(text)}</pre>'
+    )
+    return {"kind": "error", "summary": summary, "html": _wrap("error", body), "text": text}
+
+
+# --- values -----------------------------------------------------------------------------
+
+
+def _preview(value: Any, max_rows: int, max_bytes: int) -> dict[str, str]:
+    roots = {cls.__module__.partition(".")[0] for cls in type(value).__mro__}
+    if "pandas" in roots:
+        import pandas as pd  # only reached when the value is already a pandas object
+
+        if isinstance(value, pd.DataFrame):
+            return _dataframe(value, max_rows, max_bytes)
+        if isinstance(value, pd.Series):
+            return _series(value, max_rows, max_bytes)
+    if "numpy" in roots:
+        import numpy as np
+
+        if isinstance(value, np.ndarray) and value.ndim > 0:
+            return _ndarray(value, max_rows, max_bytes)
+        if isinstance(value, np.generic | np.ndarray):
+            return _scalar(value, max_bytes)
+    if "matplotlib" in roots:
+        figure = value if hasattr(value, "savefig") else getattr(value, "figure", None)
+        if hasattr(figure, "savefig"):
+            return _figure(figure, max_bytes)
+    if isinstance(value, str | bytes | bytearray):
+        return _text(value, max_bytes)
+    if value is None or isinstance(value, numbers.Number | datetime.date | datetime.timedelta):
+        return _scalar(value, max_bytes)
+    if isinstance(value, abc.Mapping):
+        summary = f"{_type_name(value)} with {_count(len(value), 'key')}"
+        return _reprlike("mapping", summary, value, max_bytes)
+    if isinstance(value, abc.Sequence | abc.Set):
+        summary = f"{_type_name(value)} of {_count(len(value), 'item')}"
+        return _reprlike("sequence", summary, value, max_bytes)
+    repr_html = getattr(value, "_repr_html_", None)
+    if callable(repr_html) and not isinstance(value, type):
+        try:
+            markup = repr_html()
+        except Exception:  # a broken _repr_html_ still has a repr to show
+            markup = None
+        if isinstance(markup, str) and markup:
+            text = _clip(_bounded_repr(value, max_bytes), max_bytes)
+            body = sanitize_html(markup, max_bytes)
+            return _result("html", _type_name(value), _wrap("html", body), text)
+    return _reprlike("object", _type_name(value), value, max_bytes)
+
+
+def _dataframe(df: Any, max_rows: int, max_bytes: int) -> dict[str, str]:
+    rows, cols = df.shape
+    summary = f"DataFrame {_count(rows, 'row')} × {_count(cols, 'column')}"
+    head = df.iloc[:max_rows, :MAX_COLS]
+    labels = [_cell(c) for c in head.columns]
+    header = [["", *labels], ["dtype", *(str(t) for t in head.dtypes)]]
+    pairs = zip(head.index, head.itertuples(index=False, name=None), strict=True)
+    body = [[_cell(i), *map(_cell, r)] for i, r in pairs]
+    notes = _more(rows - len(head), "row") + _more(cols - len(labels), "column")
+    table, shown = _table(header, body, max_bytes)
+    text = _clip(f"{summary}\n{head.to_string(max_colwidth=MAX_CELL)}{notes}", max_bytes)
+    markup = _wrap("dataframe", table + _note(shown, body, notes))
+    return _result("dataframe", summary, markup, text)
+
+
+def _series(s: Any, max_rows: int, max_bytes: int) -> dict[str, str]:
+    name = "" if s.name is None else f" {s.name!r}"
+    summary = f"Series{name} {_count(len(s), 'row')}, dtype {s.dtype}"
+    head = s.iloc[:max_rows]
+    header = [["", _cell("" if s.name is None else s.name)], ["dtype", str(s.dtype)]]
+    body = [[_cell(i), _cell(v)] for i, v in zip(head.index, head.tolist(), strict=True)]
+    notes = _more(len(s) - len(head), "row")
+    table, shown = _table(header, body, max_bytes)
+    text = _clip(f"{summary}\n{head.to_string(max_rows=max_rows)}{notes}", max_bytes)
+    return _result("series", summary, _wrap("series", table + _note(shown, body, notes)), text)
+
+
+def _ndarray(a: Any, max_rows: int, max_bytes: int) -> dict[str, str]:
+    import numpy as np
+
+    shape = " × ".join(f"{n:,}" for n in a.shape)
+    summary = f"ndarray {shape}, dtype {a.dtype}"
+    shown = np.array2string(a[:max_rows], threshold=200, edgeitems=3, max_line_width=100)
+    if a.shape[0] > max_rows:
+        shown += f"\n… first {max_rows} of {a.shape[0]:,} along axis 0"
+    text = _clip(shown, max_bytes)
+    return _result("ndarray", summary, _wrap("ndarray", _pre(text)), text)
+
+
+def _scalar(value: Any, max_bytes: int) -> dict[str, str]:
+    text = _clip(repr(value) if value is None or isinstance(value, bool) else str(value), max_bytes)
+    body = f"<code>{html.escape(text)}</code>"
+    return _result("scalar", f"{_type_name(value)} {_clip(text, 80)}", _wrap("scalar", body), text)
+
+
+def _text(value: str | bytes | bytearray, max_bytes: int) -> dict[str, str]:
+    unit = "character" if isinstance(value, str) else "byte"
+    summary = f"{_type_name(value)}, {_count(len(value), unit)}"
+    text = _clip(value if isinstance(value, str) else repr(value[:max_bytes]), max_bytes)
+    return _result("text", summary, _wrap("text", _pre(text)), text)
+
+
+def _figure(figure: Any, max_bytes: int) -> dict[str, str]:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=72, bbox_inches="tight")
+    png = buffer.getvalue()
+    width, height = figure.get_size_inches()
+    summary = f"{_type_name(figure)} {width:g}×{height:g} in"
+    if len(png) > MAX_IMAGE_BYTES:
+        return _result("figure", f"{summary} (image too large to preview)", "", summary)
+    uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    body = f'<img class="sf-figure" alt="{html.escape(summary)}" src="{uri}">'
+    return _result("figure", summary, _wrap("figure", body), summary)
+
+
+def _reprlike(kind: str, summary: str, value: Any, max_bytes: int) -> dict[str, str]:
+    text = _clip(_bounded_repr(value, max_bytes), max_bytes)
+    return _result(kind, summary, _wrap(kind, _pre(text)), text)
+
+
+def _bounded_repr(value: Any, budget: int, depth: int = 0) -> str:
+    """A repr that looks at only the first items of containers (reprlib sorts whole sets)."""
+    if depth > 4:
+        return "…"
+    if isinstance(value, str | bytes | bytearray):
+        return repr(value[:budget]) + ("…" if len(value) > budget else "")
+    if isinstance(value, abc.Mapping):
+        items = itertools.islice(value.items(), 50)
+        parts = [f"{_bounded_repr(k, 200, depth + 1)}: {_bounded_repr(v, budget, depth + 1)}"
+                 for k, v in items]
+        inner = "{" + ", ".join(parts) + (", …" if len(value) > 50 else "") + "}"
+        return inner if type(value) is dict else f"{_type_name(value)}({inner})"
+    if isinstance(value, abc.Sequence | abc.Set) and not isinstance(value, range):
+        brackets = "{}" if isinstance(value, abc.Set) else "()" if isinstance(value, tuple) else "[]"
+        opener, closer = brackets[0], brackets[1]
+        parts = [_bounded_repr(v, budget, depth + 1) for v in itertools.islice(value, 100)]
+        inner = opener + ", ".join(parts) + (", …" if len(value) > 100 else "") + closer
+        if type(value) is tuple and len(value) == 1:
+            inner = inner[:-1] + ",)"
+        builtin = type(value) in (list, tuple, set)
+        return inner if builtin else f"{_type_name(value)}({inner})"
+    return _clip(repr(value), budget)
+
+
+# --- tables and small helpers -----------------------------------------------------------
+
+
+def _table(header: list[list[str]], body: list[list[str]], max_bytes: int) -> tuple[str, int]:
+    """Escape every cell into a table; stop adding body rows once `max_bytes` is spent."""
+    head_rows = "".join(
+        f'<tr class="{"sf-dtypes" if i else "sf-columns"}">'
+        + "".join(f"<th>{html.escape(c)}</th>" for c in row) + "</tr>"
+        for i, row in enumerate(header)
+    )
+    out: list[str] = []
+    size = len(head_rows)
+    for row in body:
+        cells = f"<th>{html.escape(row[0])}</th>" + "".join(f"<td>{html.escape(c)}</td>" for c in row[1:])
+        size += len(cells) + 9
+        if out and size > max_bytes:
+            break
+        out.append(f"<tr>{cells}</tr>")
+    rows = "".join(out)
+    markup = f'<table class="sf-table"><thead>{head_rows}</thead><tbody>{rows}</tbody></table>'
+    return markup, len(out)
+
+
+def _note(shown: int, body: list[list[str]], notes: str) -> str:
+    if shown < len(body):
+        notes = f"\n… {len(body) - shown} more rows not shown (size limit){notes}"
+    return f'<div class="sf-note">{html.escape(notes.strip())}</div>' if notes else ""
+
+
+def _more(n: int, noun: str) -> str:
+    return f"\n… {n:,} more {noun}{'' if n == 1 else 's'}" if n > 0 else ""
+
+
+def _cell(value: Any) -> str:
+    return _clip(str(value), MAX_CELL)
+
+
+def _pre(text: str) -> str:
+    return f"<pre>{html.escape(text)}</pre>"
+
+
+def _wrap(kind: str, body: str) -> str:
+    return f'<div class="sf-pv sf-pv-{kind}">{body}</div>'
+
+
+def _result(kind: str, summary: str, markup: str, text: str) -> dict[str, str]:
+    return {"kind": kind, "summary": summary, "html": markup, "text": text}
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
+def _type_name(value: Any) -> str:
+    return type(value).__name__
+
+
+def _clip(text: str, max_bytes: int) -> str:
+    """At most `max_bytes` of UTF-8 (plus an ellipsis); slicing first keeps giant strings cheap."""
+    head = text[: max_bytes + 1]
+    encoded = head.encode("utf-8", "replace")
+    if len(encoded) <= max_bytes and len(head) == len(text):
+        return text
+    return encoded[:max_bytes].decode("utf-8", "ignore") + "…"
+
+
+def _clip_middle(text: str, max_bytes: int) -> str:
+    """Keep the start and the (more telling) end of a long traceback."""
+    if len(text.encode("utf-8", "replace")) <= max_bytes:
+        return text
+    head, tail = text[: max_bytes // 4], text[-(max_bytes // 2) :]
+    return _clip(f"{head}\n… (traceback shortened) …\n{tail}", max_bytes)
+
+
+# --- tracebacks -------------------------------------------------------------------------
+
+
+def _internal_dirs() -> tuple[str, ...]:
+    """The directories of the sideflow packages as installed (editable or wheel)."""
+    dirs = {str(Path(__file__).resolve().parent)}
+    for name in ("sideflow", "sideflow.extension"):
+        module = sys.modules.get(name)
+        for path in getattr(module, "__path__", None) or ():
+            dirs.add(str(Path(path).resolve()))
+    return tuple(d + os.sep for d in dirs)
+
+
+def _drop_internal_frames(report: traceback.TracebackException) -> None:
+    """Remove sideflow's own frames from `report` and every exception chained to it."""
+    internal = _internal_dirs()
+    pending, seen = [report], set()
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        frames = [f for f in current.stack if not os.path.realpath(f.filename).startswith(internal)]
+        current.stack = traceback.StackSummary.from_list(frames)
+        group = getattr(current, "exceptions", None) or ()  # ExceptionGroup members
+        linked = [current.__cause__, current.__context__, *group]
+        pending.extend(r for r in linked if r is not None)
+
+
+# --- sanitizing third-party _repr_html_ -------------------------------------------------
+
+_ALLOWED = frozenset({
+    "a", "abbr", "b", "bdi", "blockquote", "br", "caption", "code", "col", "colgroup", "dd",
+    "del", "details", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4",
+    "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s",
+    "samp", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td",
+    "tfoot", "th", "thead", "tr", "u", "ul", "var",
+})
+_DROPPED = frozenset({  # removed together with their content
+    "script", "style", "iframe", "object", "template", "noscript", "textarea", "select",
+    "svg", "math", "title", "head", "frameset", "applet",
+})
+_VOID = frozenset({"br", "col", "hr", "img"})
+_ATTRS = frozenset({
+    "alt", "title", "colspan", "rowspan", "align", "valign", "width", "height", "class",
+    "href", "src",
+})
+
+
+def sanitize_html(markup: str, max_bytes: int = 20_000) -> str:
+    """Keep an allow-list of tags and attributes; drop scripts, handlers and script URLs."""
+    sanitizer = _Sanitizer(max_bytes)
+    for start in range(0, len(markup), 8192):  # stop parsing once the budget is spent
+        sanitizer.feed(markup[start : start + 8192])
+        if sanitizer.full:
+            break
+    else:
+        sanitizer.close()
+    return sanitizer.result()
+
+
+def _safe_url(tag: str, name: str, value: str) -> bool:
+    url = "".join(ch for ch in value if ch > " ").lower()
+    if tag == "img" and name == "src":
+        return url.startswith(("data:image/png", "data:image/jpeg", "data:image/gif"))
+    return tag == "a" and url.startswith(("http:", "https:", "mailto:", "#"))
+
+
+class _Sanitizer(HTMLParser):
+    """Rebuilds markup from parse events, so nothing unparsed reaches the output."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.open: list[str] = []
+        self.skipping: list[str] = []
+        self.size, self.max_bytes, self.full = 0, max_bytes, False
+
+    def _emit(self, piece: str, closer: str = "") -> None:
+        """Add `piece` if it fits, with room kept for `closer` and every tag still open."""
+        if self.size + len(piece) + len(closer) > self.max_bytes:
+            self.full = True
+            return
+        self.out.append(piece)
+        self.size += len(piece) + len(closer)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _DROPPED:
+            self.skipping.append(tag)
+        if self.skipping or self.full or tag not in _ALLOWED:
+            return
+        kept = "".join(
+            f' {name}="{html.escape(value or "", quote=True)}"'
+            for name, value in attrs
+            if name in _ATTRS and (name not in ("href", "src") or _safe_url(tag, name, value or ""))
+        )
+        if tag == "img" and " src=" not in kept:
+            return  # an image from anywhere but a data: URI would fetch a URL
+        closer = "" if tag in _VOID else f"</{tag}>"
+        self._emit(f"<{tag}{kept}>", closer)
+        if closer and not self.full:
+            self.open.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.skipping:
+            if tag == self.skipping[-1]:
+                self.skipping.pop()
+            return
+        if tag in self.open and not self.full:
+            while self.open:  # close anything left open inside it; room was kept for it
+                inner = self.open.pop()
+                self.out.append(f"</{inner}>")
+                if inner == tag:
+                    break
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping and not self.full:
+            self._emit(html.escape(data))
+
+    def result(self) -> str:
+        tail = "…" if self.full else ""
+        return "".join(self.out) + "".join(f"</{t}>" for t in reversed(self.open)) + tail

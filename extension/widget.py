@@ -1,0 +1,125 @@
+"""The interactive graph widget: draws a laid-out DAG with node states and asks to run nodes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import traitlets as t
+
+from .preview import preview_error
+
+__all__ = ["STATES", "GraphWidget"]
+
+_STATIC = Path(__file__).parent / "static"
+
+STATES = ("input", "idle", "running", "fresh", "stale", "error", "missing-input")
+PREVIEW_STATUSES = ("fresh", "error", "missing-input", "refused")
+
+
+class GraphWidget(anywidget.AnyWidget):
+    """A dumb view of one dataflow.
+
+    Responsibilities:
+    - show the `graph` layout, coloured by `states`, with `durations` of fresh nodes;
+    - show `preview` (already bounded and escaped by `preview.py`) and the `message` banner;
+    - turn a click into one `on_run(name)` call, refusing clicks while a run is `busy`.
+
+    It knows nothing about the engine: a session calls `update()` / `show_preview()`.
+    """
+
+    _esm = _STATIC / "graph.js"
+    _css = _STATIC / "graph.css"
+
+    graph = t.Dict().tag(sync=True)
+    states = t.Dict().tag(sync=True)
+    durations = t.Dict().tag(sync=True)
+    preview = t.Dict().tag(sync=True)
+    message = t.Unicode("").tag(sync=True)
+    busy = t.Unicode("").tag(sync=True)
+    name = t.Unicode("flow").tag(sync=True)  # the variable users type: flow.results['x']
+
+    def __init__(
+        self,
+        on_run: Callable[[str], None] | None = None,
+        *,
+        name: str = "flow",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(name=name, **kwargs)
+        self._on_run = on_run
+        self.on_msg(self._on_front_end_message)
+
+    def __repr__(self) -> str:
+        nodes = self.graph.get("nodes") or []
+        inputs = sum(1 for node in nodes if node.get("role") in ("input", "config"))
+        functions = len(nodes) - inputs
+        return f"GraphWidget({self.name}: {_count(functions, 'node')}, {_count(inputs, 'input')})"
+
+    def update(
+        self,
+        graph: Mapping[str, Any] | None = None,
+        states: Mapping[str, str] | None = None,
+        durations: Mapping[str, float] | None = None,
+        message: str | None = None,
+    ) -> None:
+        """Set several traitlets at once, so the front end sees one consistent change."""
+        with self.hold_sync():
+            if graph is not None:
+                self.graph = dict(graph)
+            if states is not None:
+                self.states = dict(states)
+            if durations is not None:
+                self.durations = {k: float(v) for k, v in durations.items()}
+            if message is not None:
+                self.message = message
+
+    def expression(self, node: str) -> str:
+        """What a user types to get the node's value back in the notebook."""
+        return f"{self.name}.results[{node!r}]"
+
+    def show_preview(self, node: str, payload: Mapping[str, str], status: str) -> None:
+        """Show `payload` (from `preview()` / `preview_error()`) as the result of `node`."""
+        if status not in PREVIEW_STATUSES:
+            msg = f"preview status {status!r} is not one of {', '.join(PREVIEW_STATUSES)}"
+            raise ValueError(msg)
+        self.preview = {
+            "node": node,
+            "status": status,
+            "expression": self.expression(node),
+            "summary": str(payload.get("summary", "")),
+            "html": str(payload.get("html", "")),
+        }
+
+    def _refuse(self, node: str, reason: str) -> None:
+        self.show_preview(node, {"summary": reason, "html": ""}, "refused")
+
+    def _on_front_end_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if not isinstance(content, dict) or content.get("type") != "run":
+            return
+        node = content.get("node")
+        if not isinstance(node, str) or not node:
+            return
+        known = {n.get("name") for n in self.graph.get("nodes") or []}
+        if known and node not in known:
+            self._refuse(node, f"{node!r} is no longer in the graph; it was removed or renamed")
+            return
+        if self.busy:
+            self._refuse(node, f"{self.busy!r} is running; click again when it finishes")
+            return
+        if self._on_run is None:
+            self._refuse(node, "this graph is read-only: no session runs its nodes")
+            return
+        self.busy = node
+        try:
+            self._on_run(node)
+        except Exception as exc:  # the session should report its own errors; never lose one
+            self.show_preview(node, preview_error(exc), "error")
+        finally:
+            self.busy = ""
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")

@@ -1,0 +1,114 @@
+"""The session driving its widget: simulated clicks run nodes, previews, in-place rebuilds."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sideflow.extension import Session
+
+MODULE = '''
+import pandas as pd
+
+def avg_3wk_spend(spend: pd.Series) -> pd.Series:
+    """Rolling 3-week average of spend."""
+    return spend.rolling(3, min_periods=1).mean()
+
+def ratio(avg_3wk_spend: pd.Series, signups: pd.Series) -> pd.Series:
+    return avg_3wk_spend / signups
+
+def table(spend: pd.Series) -> pd.DataFrame:
+    return pd.DataFrame({"label": ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"],
+                         "spend": spend.iloc[:2].tolist()})
+
+def boom(spend: pd.Series) -> float:
+    return 1 / 0
+'''
+
+
+def click(session: Session, name: str) -> dict:
+    """Send what the front end sends on a click, through ipywidgets' message path."""
+    session.widget._handle_custom_msg({"type": "run", "node": name}, [])
+    return session.widget.preview
+
+
+@pytest.fixture
+def session(tmp_path: Path) -> Session:
+    (tmp_path / "side.py").write_text(textwrap.dedent(MODULE))
+    spend = pd.Series([3.0, 6.0, 9.0, 12.0])
+    return Session(["side.py"], inputs={"spend": spend}, cwd=tmp_path, printer=lambda _: None)
+
+
+def test_click_runs_node_and_previews_result(session: Session) -> None:
+    widget = session.widget
+    assert widget.states["avg_3wk_spend"] == "idle"
+    preview = click(session, "avg_3wk_spend")
+    assert preview["node"] == "avg_3wk_spend" and preview["status"] == "fresh"
+    assert preview["expression"] == "flow.results['avg_3wk_spend']"
+    assert "4.5" in preview["html"] and "9.0" in preview["html"]
+    assert session.results["avg_3wk_spend"].tolist() == [3.0, 4.5, 6.0, 9.0]
+    assert widget.states["avg_3wk_spend"] == "fresh"
+    assert widget.durations["avg_3wk_spend"] >= 0
+    assert widget.busy == ""
+
+
+def test_click_on_node_missing_an_input_explains(session: Session) -> None:
+    assert session.widget.states["ratio"] == "missing-input"
+    preview = click(session, "ratio")
+    assert preview["status"] == "missing-input"
+    assert "needs input 'signups'" in preview["summary"]
+    assert "flow.inputs[&#x27;signups&#x27;] = ..." in preview["html"]
+    assert "ratio" not in session.results
+    session.inputs["signups"] = pd.Series([1.0, 1.0, 2.0, 2.0])
+    session.check()  # what the pre-cell hook does
+    assert session.widget.states["ratio"] == "idle"
+    assert click(session, "ratio")["status"] == "fresh"
+
+
+def test_click_reuses_fresh_upstream(session: Session) -> None:
+    session.inputs["signups"] = pd.Series([1.0, 1.0, 2.0, 2.0])
+    click(session, "avg_3wk_spend")
+    click(session, "ratio")
+    assert session.last_ran == ["ratio"]
+
+
+def test_preview_escapes_markup_in_data(session: Session) -> None:
+    preview = click(session, "table")
+    assert "&lt;script&gt;" in preview["html"]
+    assert "<script" not in preview["html"] and "<img" not in preview["html"]
+
+
+def test_node_error_shows_user_frame_and_marks_error(session: Session) -> None:
+    preview = click(session, "boom")
+    assert preview["status"] == "error"
+    assert "ZeroDivisionError" in preview["summary"]
+    assert "side.py" in preview["html"] and "return 1 / 0" in preview["html"]
+    assert "execute.py" not in preview["html"]
+    assert session.widget.states["boom"] == "error"
+
+
+def test_rebuild_updates_the_same_widget_in_place(session: Session, tmp_path: Path) -> None:
+    widget = session.widget
+    click(session, "avg_3wk_spend")
+    (tmp_path / "side.py").write_text(textwrap.dedent(MODULE) + "\ndef extra(spend: pd.Series) -> int:\n    return 1\n")
+    assert session.check()
+    assert session.widget is widget
+    assert "extra" in [n["name"] for n in widget.graph["nodes"]]
+    assert widget.states["avg_3wk_spend"] == "fresh"
+    (tmp_path / "side.py").write_text(textwrap.dedent(MODULE).replace("rolling(3", "rolling(2"))
+    session.check()
+    assert widget.states["avg_3wk_spend"] == "stale"
+    (tmp_path / "side.py").write_text("def broken(:\n")
+    session.check()
+    assert "SyntaxError" in widget.message and "side.py:1" in widget.message
+    assert "avg_3wk_spend" in [n["name"] for n in widget.graph["nodes"]]  # last good graph stays
+    (tmp_path / "side.py").write_text(textwrap.dedent(MODULE))
+    session.check()
+    assert widget.message == ""
+
+
+def test_widget_repr_is_deterministic(session: Session) -> None:
+    assert repr(session.widget) == "GraphWidget(flow: 4 nodes, 2 inputs)"

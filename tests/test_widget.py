@@ -142,7 +142,7 @@ def test_repr_is_deterministic(widget):
     assert repr(GraphWidget(name="other")) == "GraphWidget(other: 0 nodes, 0 inputs)"
     bundle = widget._repr_mimebundle_()
     data = bundle[0] if isinstance(bundle, tuple) else bundle
-    assert data["text/plain"] == "GraphWidget(flow: 3 nodes, 1 input)"
+    assert data["text/plain"] == "GraphWidget(flow: 2 nodes, 1 input)"
     assert not re.search(r"0x[0-9a-f]+", repr(widget))
 
 

@@ -6,6 +6,7 @@ library are imported when first used.
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from .dataflow import Dataflow
@@ -53,13 +54,15 @@ __all__ = [
 
 def load_ipython_extension(ipython: Any) -> None:
     """`%load_ext sideflow`: register the magics and the cell-run hooks."""
-    from .extension import load_ipython_extension as load
-
-    load(ipython)
+    _extension().load_ipython_extension(ipython)
 
 
 def unload_ipython_extension(ipython: Any) -> None:
     """`%unload_ext sideflow`: remove every hook the extension registered."""
-    from .extension import unload_ipython_extension as unload
+    _extension().unload_ipython_extension(ipython)
 
-    unload(ipython)
+
+def _extension() -> Any:
+    # Imported by name: the package lives in extension/ (mapped to sideflow.extension at
+    # install), which mypy, checking core/ alone, cannot see.
+    return importlib.import_module(f"{__name__}.extension")

@@ -88,7 +88,8 @@ def _choose_variants(
                 both = " and ".join(f"{c.func.__name__} at {c.location}" for c in candidates)
                 problems.append(Problem(
                     "variant", name, candidates[0].location,
-                    f"{len(candidates)} variants of {name!r} match the config {dict(config)!r}: {both}",
+                    f"{len(candidates)} variants of {name!r} match the config "
+                    f"{dict(config)!r}: {both}",
                     "make the @config.when conditions exclusive, so one variant matches",
                 ))
             chosen.append(candidates[0])
@@ -135,7 +136,8 @@ def _connect(
                     problems.append(Problem(
                         "type", node.name, node.location,
                         f"function {node.name!r} takes {param.name}: {describe(param.annotation)}, "
-                        f"but {param.name!r} ({producer.location}) returns {describe(producer.returns)}",
+                        f"but {param.name!r} ({producer.location}) returns "
+                        f"{describe(producer.returns)}",
                         "make the annotations agree (rules: see sideflow.typecheck), or change the "
                         "parameter's name if it should be an input",
                     ))
@@ -147,12 +149,15 @@ def _connect(
                     "variant", node.name, node.location,
                     f"function {node.name!r} needs {param.name!r}, but no variant of it matches "
                     f"the config {dict(config)!r}: {variants}",
-                    f"set the config so one variant of {param.name!r} applies, or add a default variant",
+                    f"set the config so one variant of {param.name!r} applies, "
+                    "or add a default variant",
                 ))
             else:
-                consumers.setdefault(param.name, []).append((node.name, param.annotation, param.required))
+                use = (node.name, param.annotation, param.required)
+                consumers.setdefault(param.name, []).append(use)
     inputs: dict[str, Input] = {}
     for name, uses in consumers.items():
         required = any(req for _, _, req in uses) and name not in config
-        inputs[name] = Input(name, uses[0][1], required, tuple(n for n, _, _ in uses), name in config)
+        users = tuple(n for n, _, _ in uses)
+        inputs[name] = Input(name, uses[0][1], required, users, name in config)
     return inputs

@@ -143,22 +143,29 @@ class Dataflow:
             self._plans[key] = plan
         return plan
 
-    def _check_input_types(self, plan: Plan, values: Mapping[str, Any], overrides: Mapping[str, Any]) -> None:
+    def _check_input_types(
+        self, plan: Plan, values: Mapping[str, Any], overrides: Mapping[str, Any]
+    ) -> None:
         problems = []
+        running = {step.node.name for step in plan.steps}  # consumers that will not run don't count
         for name in plan.inputs:
             spec = self.graph.inputs.get(name)
             if spec is None or name in overrides:
                 continue
             value = values[name]
             for consumer in spec.consumers:
-                annotation = next(p.annotation for p in self.graph.nodes[consumer].params if p.name == name)
+                if consumer not in running:
+                    continue
+                params = self.graph.nodes[consumer].params
+                annotation = next(p.annotation for p in params if p.name == name)
                 if not value_matches(value, annotation):
                     node = self.graph.nodes[consumer]
                     problems.append(f"  input {name!r} is {type(value).__name__}, but {consumer!r} "
                                     f"({node.location}) takes {name}: {describe(annotation)}")
                     break
         if problems:
-            msg = "wrong input type:\n" + "\n".join(problems) + "\n  fix: pass values of the declared types"
+            fix = "\n  fix: pass values of the declared types"
+            msg = "wrong input type:\n" + "\n".join(problems) + fix
             raise InputTypeError(msg)
 
     def _check_known(self, names: Iterable[str]) -> None:

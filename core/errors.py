@@ -70,7 +70,8 @@ class UnknownOutputError(DataflowError, LookupError):
             close = suggestions.get(name) or []
             hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
             parts.append(f"{name!r}{hint}")
-        super().__init__(f"unknown output {', '.join(parts)}: not a function or input of this dataflow")
+        shown = ", ".join(parts)
+        super().__init__(f"unknown output {shown}: not a function or input of this dataflow")
 
     def __str__(self) -> str:  # KeyError-style quoting would wrap the message in quotes
         return str(self.args[0])

@@ -18,14 +18,17 @@ class NodeHooks(Protocol):
 
     def before_node(self, name: str) -> None: ...
 
-    def after_node(self, name: str, result: Any, seconds: float, error: BaseException | None) -> None: ...
+    def after_node(
+        self, name: str, result: Any, seconds: float, error: BaseException | None
+    ) -> None: ...
 
 
 @dataclass(frozen=True)
 class Step:
     node: Node
-    args: tuple[str, ...]  # positional, in parameter order
-    keywords: tuple[str, ...]  # used instead of `args` when an optional input is left out
+    args: tuple[str, ...]  # passed by position, in parameter order
+    # passed by name: keyword-only parameters, and every one after an optional input left out
+    keywords: tuple[str, ...]
     free: tuple[str, ...]  # values nothing later needs: dropped after this step
 
 
@@ -42,7 +45,9 @@ def make_plan(graph: Graph, outputs: Sequence[str], given: Collection[str]) -> P
     """Walk up from the outputs, stopping at given values; order by the graph's order."""
     targets = [o for o in outputs if o not in given]
     needed = graph.ancestors(targets, stop=given) | set(targets)
-    to_run = sorted((n for n in needed if n in graph.nodes and n not in given), key=graph.position.__getitem__)
+    to_run = sorted(
+        (n for n in needed if n in graph.nodes and n not in given), key=graph.position.__getitem__
+    )
     missing: dict[str, list[str]] = {}
     for name in to_run:
         for param in graph.nodes[name].params:
@@ -67,11 +72,25 @@ def make_plan(graph: Graph, outputs: Sequence[str], given: Collection[str]) -> P
     steps = []
     for i, name in enumerate(to_run):
         node = graph.nodes[name]
-        args = tuple(present[name])
-        complete = len(args) == len(node.params)
-        steps.append(Step(node, args if complete else (), () if complete else args, tuple(frees.get(i, ()))))
+        args, keywords = _split_arguments(node, set(present[name]))
+        steps.append(Step(node, args, keywords, tuple(frees.get(i, ()))))
     read = dict.fromkeys(p for name in to_run for p in present[name] if p in given)
     return Plan(tuple(outputs), tuple(steps), tuple(read))
+
+
+def _split_arguments(node: Node, present: set[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Positional names up to the first one left out; the rest (and keyword-only) by name."""
+    args: list[str] = []
+    keywords: list[str] = []
+    by_name = False
+    for param in node.params:
+        if param.name not in present:
+            by_name = True  # a left-out optional input: later positions would shift
+        elif by_name or param.keyword_only:
+            keywords.append(param.name)
+        else:
+            args.append(param.name)
+    return tuple(args), tuple(keywords)
 
 
 def run_plan(plan: Plan, values: dict[str, Any], hooks: Sequence[NodeHooks] = ()) -> dict[str, Any]:
@@ -83,7 +102,9 @@ def run_plan(plan: Plan, values: dict[str, Any], hooks: Sequence[NodeHooks] = ()
             node = step.node
             try:
                 if step.keywords:
-                    values[node.name] = node.func(**{k: values[k] for k in step.keywords})
+                    values[node.name] = node.func(
+                        *[values[a] for a in step.args], **{k: values[k] for k in step.keywords}
+                    )
                 else:
                     values[node.name] = node.func(*[values[a] for a in step.args])
             except Exception as exc:
@@ -101,7 +122,9 @@ def _run_with_hooks(plan: Plan, values: dict[str, Any], hooks: Sequence[NodeHook
         started = time.perf_counter()
         try:
             if step.keywords:
-                result = node.func(**{k: values[k] for k in step.keywords})
+                result = node.func(
+                    *[values[a] for a in step.args], **{k: values[k] for k in step.keywords}
+                )
             else:
                 result = node.func(*[values[a] for a in step.args])
         except Exception as exc:
@@ -125,10 +148,11 @@ _short.maxother = 40
 
 
 def _node_error(step: Step, values: Mapping[str, Any], exc: Exception) -> NodeError:
-    """Name the node and its inputs; drop this module's frame so the traceback starts in user code."""
+    """Name the node and its inputs; drop this module's frame so the traceback starts in
+    user code."""
     if exc.__traceback__ is not None and exc.__traceback__.tb_next is not None:
         exc.__traceback__ = exc.__traceback__.tb_next
-    names = step.args or step.keywords
+    names = (*step.args, *step.keywords)
     shown = ", ".join(f"{n}={_describe_value(values[n])}" for n in names if n in values)
     return NodeError(step.node.name, step.node.func.__name__, step.node.location, exc, shown)
 

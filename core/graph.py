@@ -40,7 +40,8 @@ class Graph:
         self.nodes: dict[str, Node] = dict(nodes)
         self.inputs: dict[str, Input] = dict(inputs)
         self.parents: dict[str, tuple[str, ...]] = {
-            name: tuple(dict.fromkeys(p.name for p in node.params)) for name, node in self.nodes.items()
+            name: tuple(dict.fromkeys(p.name for p in node.params))
+            for name, node in self.nodes.items()
         }
         children: dict[str, list[str]] = {name: [] for name in (*self.inputs, *self.nodes)}
         for name, parents in self.parents.items():
@@ -129,5 +130,5 @@ def _find_cycle(members: frozenset[str], parents: Mapping[str, tuple[str, ...]])
         at[current] = len(trail)
         trail.append(current)
         current = next(p for p in sorted(parents[current]) if p in members)
-    cycle = trail[at[current]:] + [current]
+    cycle = [*trail[at[current]:], current]
     return cycle[::-1]  # parents walk goes upstream; show it in data-flow direction

@@ -15,7 +15,9 @@ LAYER_GAP = 36.0
 SWEEPS = 4
 
 
-def layered_layout(vertices: Sequence[str], edges: Sequence[tuple[str, str]], rankdir: Rankdir) -> Layout:
+def layered_layout(
+    vertices: Sequence[str], edges: Sequence[tuple[str, str]], rankdir: Rankdir
+) -> Layout:
     parents: dict[str, list[str]] = {v: [] for v in vertices}
     children: dict[str, list[str]] = {v: [] for v in vertices}
     for tail, head in edges:
@@ -57,14 +59,16 @@ def layered_layout(vertices: Sequence[str], edges: Sequence[tuple[str, str]], ra
         across_max = max(across_max, across - GAP)
         depth += thickness + LAYER_GAP
     for row in layers:  # centre each row on the widest one
-        extent = sum((box_width(v) if horizontal else BOX_HEIGHT) for v in row) + GAP * (len(row) - 1)
+        extent = sum((box_width(v) if horizontal else BOX_HEIGHT) for v in row)
+        extent += GAP * (len(row) - 1)
         shift = (across_max - extent) / 2
         for v in row:
             b = boxes[v]
             boxes[v] = Box(b.x + shift, b.y, b.width, b.height) if horizontal else Box(
                 b.x, b.y + shift, b.width, b.height)
     routes = tuple(EdgeRoute(t, h, _straight(boxes[t], boxes[h], horizontal)) for t, h in edges)
-    width, height = (across_max, depth - LAYER_GAP) if horizontal else (depth - LAYER_GAP, across_max)
+    length = depth - LAYER_GAP
+    width, height = (across_max, length) if horizontal else (length, across_max)
     return Layout(boxes, routes, max(width, 0.0), max(height, 0.0), "python")
 
 

@@ -93,7 +93,9 @@ def _quiet_stderr() -> Iterator[None]:
             os.close(saved)
 
 
-def _dot_layout(vertices: Sequence[str], edges: Sequence[tuple[str, str]], rankdir: Rankdir) -> Layout:
+def _dot_layout(
+    vertices: Sequence[str], edges: Sequence[tuple[str, str]], rankdir: Rankdir
+) -> Layout:
     import pygraphviz
 
     graph = pygraphviz.AGraph(directed=True, strict=False)
@@ -112,7 +114,8 @@ def _dot_layout(vertices: Sequence[str], edges: Sequence[tuple[str, str]], rankd
     for name in vertices:
         node = graph.get_node(name)
         x, y = (float(v) for v in node.attr["pos"].split(","))
-        boxes[name] = Box(x, top - y, float(node.attr["width"]) * 72, float(node.attr["height"]) * 72)
+        width, height = float(node.attr["width"]) * 72, float(node.attr["height"]) * 72
+        boxes[name] = Box(x, top - y, width, height)
     routes = []
     for edge in graph.edges():
         routes.append(EdgeRoute(edge[0], edge[1], _spline_path(edge.attr["pos"], top)))

@@ -57,8 +57,8 @@ def to_dot(
         fill, stroke, width, dash = STYLE[role]
         shape = "box" if role in ("function", "output", "override") else "ellipse"
         style = '"filled,rounded,dashed"' if dash else '"filled,rounded"'
-        lines.append(f'  "{_dot_escape(name)}" [shape={shape}, fillcolor="{fill}", color="{stroke}", '
-                     f'penwidth={width}, style={style}, tooltip="{role}"];')
+        lines.append(f'  "{_dot_escape(name)}" [shape={shape}, fillcolor="{fill}", '
+                     f'color="{stroke}", penwidth={width}, style={style}, tooltip="{role}"];')
     for name in names:
         for parent in flow.graph.parents.get(name, ()):
             if parent in shown:
@@ -76,8 +76,8 @@ def scene_to_svg(scene: dict[str, Any]) -> str:
     pad = 8.0
     width, height = scene["width"] + 2 * pad, scene["height"] + 2 * pad
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
-           f'viewBox="{-pad} {-pad} {width:.0f} {height:.0f}" font-family="Helvetica, Arial, sans-serif" '
-           'font-size="12">',
+           f'viewBox="{-pad} {-pad} {width:.0f} {height:.0f}" '
+           'font-family="Helvetica, Arial, sans-serif" font-size="12">',
            '<defs><marker id="sf-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
            'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#666"/>'
            "</marker></defs>"]
@@ -91,8 +91,9 @@ def scene_to_svg(scene: dict[str, Any]) -> str:
         dashing = f' stroke-dasharray="{dash}"' if dash else ""
         tip = html.escape(f'{node["signature"]}\n{node["doc"]}\n{node["location"]}'.strip())
         out.append(f'<g class="sf-node sf-role-{node["role"]}"><title>{tip}</title>'
-                   f'<rect x="{x:.1f}" y="{y:.1f}" width="{node["width"]:.1f}" height="{node["height"]:.1f}" '
-                   f'rx="{rx}" fill="{fill}" stroke="{stroke}" stroke-width="{stroke_width}"{dashing}/>'
+                   f'<rect x="{x:.1f}" y="{y:.1f}" width="{node["width"]:.1f}" '
+                   f'height="{node["height"]:.1f}" rx="{rx}" fill="{fill}" stroke="{stroke}" '
+                   f'stroke-width="{stroke_width}"{dashing}/>'
                    f'<text x="{node["x"]:.1f}" y="{node["y"] + 4:.1f}" text-anchor="middle">'
                    f'{html.escape(node["name"])}</text></g>')
     out.append("</svg>")

@@ -31,7 +31,9 @@ def select(flow: Dataflow, upstream_of: str | None, downstream_of: str | None) -
     return [n for n in names if n in keep]
 
 
-def role_of(flow: Dataflow, name: str, outputs: Collection[str], overrides: Collection[str]) -> Role:
+def role_of(
+    flow: Dataflow, name: str, outputs: Collection[str], overrides: Collection[str]
+) -> Role:
     if name in overrides:
         return "override"
     spec = flow.graph.inputs.get(name)
@@ -63,7 +65,8 @@ def build_scene(
                      "doc": node.summary, "location": node.location}
         else:
             spec = graph.inputs[name]
-            kind = "config value" if spec.from_config else ("input" if spec.required else "optional input")
+            given = "input" if spec.required else "optional input"
+            kind = "config value" if spec.from_config else given
             facts = {"signature": f"{kind} {name}: {describe(spec.annotation)}",
                      "returns": describe(spec.annotation),
                      "doc": f"used by {', '.join(spec.consumers)}", "location": ""}

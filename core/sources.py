@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import inspect
 import os
 import sys
 import traceback
@@ -36,7 +37,9 @@ def module_functions(module: types.ModuleType) -> tuple[Callable[..., Any], ...]
     return tuple(
         obj
         for key, obj in vars(module).items()
-        if not key.startswith("_") and isinstance(obj, types.FunctionType) and obj.__module__ == name
+        if not key.startswith("_")
+        and isinstance(obj, types.FunctionType)
+        and obj.__module__ == name
     )
 
 
@@ -101,16 +104,18 @@ def to_source(item: SourceLike | Source) -> Source:
             return from_module(importlib.import_module(str(item)))
         except ImportError as exc:
             raise SourceError(str(item), str(item), f"{type(exc).__name__}: {exc}") from exc
-    if isinstance(item, Iterable):
-        functions = tuple(item)
-        bad = [f for f in functions if not callable(f)]
-        if bad:
-            msg = f"a list of functions was expected, got {bad[0]!r}"
-            raise TypeError(msg)
-        label = _label_of(functions)
-        return Source(label, functions)
-    msg = f"cannot build a dataflow from {item!r}: pass a module, an import name, a .py path or a list of functions"
-    raise TypeError(msg)
+    anything: object = item  # callers without a type checker may pass anything at all
+    if not isinstance(anything, Iterable):
+        msg = (f"cannot build a dataflow from {item!r}: pass a module, an import name, "
+               "a .py path or a list of functions")
+        raise TypeError(msg)
+    functions = tuple(anything)
+    # builtins, partials and callable objects have no code to read: only (wrapped) functions
+    bad = [f for f in functions if not isinstance(inspect.unwrap(f), types.FunctionType)]
+    if bad:
+        msg = f"a list of functions was expected, got {bad[0]!r}"
+        raise TypeError(msg)
+    return Source(_label_of(functions), functions)
 
 
 def _label_of(functions: tuple[Callable[..., Any], ...]) -> str:

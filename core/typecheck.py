@@ -12,9 +12,10 @@ The rules, in order; the first that applies decides:
    matches `Sequence`).
 7. Generics: origins must match by rule 6, then arguments pairwise; a side without
    arguments (`list`) matches any arguments (`list[int]`), and `tuple[T, ...]` is
-   compared element by element.
-8. Anything else (`Callable[...]`, `Literal`, protocols...) is accepted: the check never
-   rejects what it cannot judge.
+   compared element by element (also into `Sequence[T]` and other one-argument ABCs).
+   `Callable[[...], R]`: return types are compared; parameter lists are not judged.
+8. Anything else (`Literal`, protocols...) is accepted: the check never rejects what it
+   cannot judge.
 """
 
 from __future__ import annotations
@@ -67,12 +68,18 @@ def is_compatible(producer: Any, consumer: Any) -> bool:
     accepted = _members(consumer)
     if accepted is not None:
         return any(is_compatible(producer, member) for member in accepted)
-    p_origin, c_origin = typing.get_origin(producer) or producer, typing.get_origin(consumer) or consumer
+    p_origin = typing.get_origin(producer) or producer
+    c_origin = typing.get_origin(consumer) or consumer
     if not (isinstance(p_origin, type) and isinstance(c_origin, type)):
         return True
     if not _is_class_match(p_origin, c_origin):
         return False
-    return _arguments_compatible(typing.get_args(producer), typing.get_args(consumer), c_origin)
+    p_args, c_args = typing.get_args(producer), typing.get_args(consumer)
+    if p_origin is tuple and c_origin is not tuple and len(c_args) == 1 and p_args:
+        # a tuple into `Sequence[T]`, `Iterable[T]`...: every element must be a `T`
+        items = p_args[:1] if p_args[-1] is Ellipsis else p_args
+        return all(is_compatible(p, c_args[0]) for p in items)
+    return _arguments_compatible(p_args, c_args, c_origin)
 
 
 def _arguments_compatible(p_args: tuple[Any, ...], c_args: tuple[Any, ...], origin: type) -> bool:

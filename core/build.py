@@ -73,7 +73,7 @@ def _choose_variants(
     for source in sources:
         by_name: dict[str, list[_Candidate]] = {}
         variants: dict[str, list[str]] = {}
-        for func in source.functions:
+        for func in dict.fromkeys(source.functions):  # the same function twice is one node
             when = conditions(func)
             fname = func.__name__
             name = fname.split("__", 1)[0] if when and "__" in fname else fname
@@ -84,15 +84,18 @@ def _choose_variants(
                 shown = " ".join(c.describe() for c in when)
                 variants.setdefault(name, []).append(f"{fname} ({shown}, {candidate.location})")
         for name, candidates in by_name.items():
-            if len(candidates) > 1:
-                both = " and ".join(f"{c.func.__name__} at {c.location}" for c in candidates)
+            # a variant whose condition holds beats the plain function: that one is the default
+            conditional = [c for c in candidates if conditions(c.func)]
+            pick = conditional or candidates
+            if len(pick) > 1:
+                both = " and ".join(f"{c.func.__name__} at {c.location}" for c in pick)
                 problems.append(Problem(
-                    "variant", name, candidates[0].location,
-                    f"{len(candidates)} variants of {name!r} match the config "
+                    "variant", name, pick[0].location,
+                    f"{len(pick)} variants of {name!r} match the config "
                     f"{dict(config)!r}: {both}",
                     "make the @config.when conditions exclusive, so one variant matches",
                 ))
-            chosen.append(candidates[0])
+            chosen.append(pick[0])
         for name, described in variants.items():
             if name not in by_name:
                 unmatched[name] = described
@@ -150,7 +153,7 @@ def _connect(
                     f"function {node.name!r} needs {param.name!r}, but no variant of it matches "
                     f"the config {dict(config)!r}: {variants}",
                     f"set the config so one variant of {param.name!r} applies, "
-                    "or add a default variant",
+                    f"or add a plain `def {param.name}(...)` as the default",
                 ))
             else:
                 use = (node.name, param.annotation, param.required)

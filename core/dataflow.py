@@ -119,6 +119,14 @@ class Dataflow:
             msg = (f"{names} {'is a function' if len(computed) == 1 else 'are functions'} of this "
                    f"dataflow, not an input: to replace a computed value, pass overrides={{...}}")
             raise InputError(msg)
+        unknown = [name for name in overrides if name not in self.graph]
+        if unknown:  # a typo here would silently run the real upstream instead
+            known = [*self.graph.nodes, *self.graph.inputs]
+            hints = {n: difflib.get_close_matches(n, known, n=1) for n in unknown}
+            shown = ", ".join(f"{n!r}" + (f" (did you mean {hints[n][0]!r}?)" if hints[n] else "")
+                              for n in unknown)
+            msg = f"overrides name {shown}: not a function or input of this dataflow"
+            raise InputError(msg)
         values: dict[str, Any] = {**self.config, **inputs, **overrides}
         plan = self._plan(wanted, frozenset(values))
         self._check_input_types(plan, values, overrides)

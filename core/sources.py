@@ -31,7 +31,8 @@ class Source:
 def module_functions(module: types.ModuleType) -> tuple[Callable[..., Any], ...]:
     """Public functions the module itself defines, in definition order.
 
-    Imported functions (another `__module__`) and `_private` helpers are not nodes.
+    Imported functions (another `__module__`), `_private` helpers, aliases
+    (`b = a`) and lambdas (their name is not the one they are bound to) are not nodes.
     """
     name = module.__name__
     return tuple(
@@ -40,6 +41,7 @@ def module_functions(module: types.ModuleType) -> tuple[Callable[..., Any], ...]
         if not key.startswith("_")
         and isinstance(obj, types.FunctionType)
         and obj.__module__ == name
+        and obj.__name__ == key
     )
 
 

@@ -251,3 +251,47 @@ def test_problem_records_are_data() -> None:
     assert problem.location == "cycle.py:4"
     assert problem.describe().startswith("cycle.py:4: cycle: a -> b -> c -> a")
     assert isinstance(problems_of("cycle"), ValueError)  # project error and builtin both
+
+
+def test_plain_function_is_the_default_variant() -> None:
+    import sideflow
+
+    def tax(total: float) -> float:
+        return total * 0.0
+
+    @sideflow.config.when(region="US")
+    def tax__us(total: float) -> float:
+        return total * 0.1
+
+    def bill(tax: float) -> float:
+        return tax
+
+    us = sideflow.Dataflow([tax, tax__us, bill], config={"region": "US"})
+    other = sideflow.Dataflow([tax, tax__us, bill], config={"region": "FR"})
+    assert us.run("bill", inputs={"total": 10.0})["bill"] == pytest.approx(1.0)
+    assert other.run("bill", inputs={"total": 10.0})["bill"] == 0.0
+
+
+def test_aliases_lambdas_and_repeats_are_not_extra_nodes(tmp_path) -> None:
+    import sideflow
+
+    (tmp_path / "aliased.py").write_text(
+        "def a(x: int) -> int:\n    return x\n\nb = a\nsquare = lambda v: v * v\n"
+    )
+    flow = sideflow.Dataflow(tmp_path / "aliased.py")
+    assert list(flow.nodes) == ["a"]
+
+    def f(x: int) -> int:
+        return x
+
+    assert list(sideflow.Dataflow([f, f]).nodes) == ["f"]
+
+
+def test_unknown_override_is_an_error_with_a_hint() -> None:
+    import sideflow
+
+    def total(x: int) -> int:
+        return x
+
+    with pytest.raises(sideflow.InputError, match=r"overrides name 'totl' \(did you mean 'total'\?\)"):
+        sideflow.Dataflow([total]).run("total", overrides={"totl": 1})

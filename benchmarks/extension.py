@@ -15,9 +15,10 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import generate, timing
 from sideflow.extension import Session
 from sideflow.sources import load_path
+
+from benchmarks import generate, timing
 
 
 def _ms(t: timing.Timing) -> str:
@@ -84,7 +85,11 @@ def rebuild_costs(folder: Path, repeats: int, n: int) -> list[str]:
         edit()
         assert shown.check()
 
-    candidates: dict[str, Callable[[], object]] = {"floor": floor, "sideflow": ours, "sideflow+widget": ours_widget}
+    candidates: dict[str, Callable[[], object]] = {
+        "floor": floor,
+        "sideflow": ours,
+        "sideflow+widget": ours_widget,
+    }
     try:
         from hamilton import driver
 

@@ -56,7 +56,12 @@ def is_path(text: str | os.PathLike[str]) -> bool:
 
 
 def load_path(path: str | os.PathLike[str], module_name: str | None = None) -> types.ModuleType:
-    """Import a `.py` file as a module (registered in `sys.modules` under its stem)."""
+    """Import a `.py` file as a new module (registered in `sys.modules` under its stem).
+
+    The source is compiled from the file's current bytes, never from a `.pyc`: a
+    cached bytecode file is trusted on (whole-second mtime, size), so an edit of the
+    same size saved within the same second would otherwise run the old code.
+    """
     file = Path(path).resolve()
     name = module_name or file.stem
     if not file.is_file():
@@ -68,7 +73,8 @@ def load_path(path: str | os.PathLike[str], module_name: str | None = None) -> t
     previous = sys.modules.get(name)
     sys.modules[name] = module
     try:
-        spec.loader.exec_module(module)
+        code = compile(file.read_bytes(), str(file), "exec", dont_inherit=True)
+        exec(code, module.__dict__)
     except BaseException as exc:
         if previous is None:
             sys.modules.pop(name, None)

@@ -319,3 +319,17 @@ def test_missing_input_state(shell: Shell) -> None:
     flow = shell.ns["flow"]
     assert flow.states["spend"] == "missing-input"
     assert flow.states["total"] == "missing-input"
+
+
+def test_same_size_edit_in_the_same_second_is_seen(attached: Shell) -> None:
+    flow = attached.ns["flow"]
+    attached.ok("flow.run(['total'])")
+    path = attached.folder / "features.py"
+    before = path.stat()
+    attached.write("features.py", FEATURES.replace("return s.sum()", "return s.max()"))
+    import os
+
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # same size, same mtime
+    attached.ok("flow.run(['total'])")
+    assert flow.last_ran == ["total"]
+    assert flow.results["total"] == pytest.approx(2 * 2.0)

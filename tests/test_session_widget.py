@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from sideflow.extension import Session
 
 MODULE = '''
@@ -93,7 +92,9 @@ def test_node_error_shows_user_frame_and_marks_error(session: Session) -> None:
 def test_rebuild_updates_the_same_widget_in_place(session: Session, tmp_path: Path) -> None:
     widget = session.widget
     click(session, "avg_3wk_spend")
-    (tmp_path / "side.py").write_text(textwrap.dedent(MODULE) + "\ndef extra(spend: pd.Series) -> int:\n    return 1\n")
+    (tmp_path / "side.py").write_text(
+        textwrap.dedent(MODULE) + "\ndef extra(spend: pd.Series) -> int:\n    return 1\n"
+    )
     assert session.check()
     assert session.widget is widget
     assert "extra" in [n["name"] for n in widget.graph["nodes"]]

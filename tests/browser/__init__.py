@@ -1,0 +1,1 @@
+"""Browser tests: a real JupyterLab / Notebook 7 driven in headless Chromium."""

@@ -69,8 +69,14 @@ def load_path(path: str | os.PathLike[str], module_name: str | None = None) -> t
     spec = importlib.util.spec_from_file_location(name, file)
     if spec is None or spec.loader is None:
         raise SourceError(str(path), str(path), "not a Python file")
-    module = importlib.util.module_from_spec(spec)
     previous = sys.modules.get(name)
+    taken = getattr(previous, "__file__", None)
+    if taken and not getattr(previous, "__sideflow_source__", False) and Path(taken).resolve() != file:
+        reason = (f"a different module named {name!r} is already imported (from {taken}); "
+                  "rename the file so it does not shadow it")
+        raise SourceError(str(path), os.path.basename(file), reason)
+    module = importlib.util.module_from_spec(spec)
+    module.__sideflow_source__ = True  # type: ignore[attr-defined]  # ours to replace on reload
     sys.modules[name] = module
     try:
         code = compile(file.read_bytes(), str(file), "exec", dont_inherit=True)

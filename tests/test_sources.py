@@ -132,3 +132,14 @@ def test_wrong_kinds_of_source(source: Any, message: str) -> None:
 def test_public_api_is_small() -> None:
     assert sorted(sideflow.__all__) == sideflow.__all__
     assert all(hasattr(sideflow, name) for name in sideflow.__all__)
+
+
+def test_a_side_file_never_replaces_an_imported_module(tmp_path) -> None:
+    import json
+
+    import sideflow
+
+    (tmp_path / "json.py").write_text("def a(x: int) -> int:\n    return x\n")
+    with pytest.raises(sideflow.SourceError, match=r"a different module named 'json' is already imported"):
+        sideflow.Dataflow(tmp_path / "json.py")
+    assert sys.modules["json"] is json

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -94,6 +92,8 @@ class Dataflow:
         }
 
     def to_json(self, indent: int | None = 2) -> str:
+        import json
+
         return json.dumps(self.to_dict(), indent=indent)
 
     # -- running -------------------------------------------------------------------
@@ -121,6 +121,8 @@ class Dataflow:
             raise InputError(msg)
         unknown = [name for name in overrides if name not in self.graph]
         if unknown:  # a typo here would silently run the real upstream instead
+            import difflib
+
             known = [*self.graph.nodes, *self.graph.inputs]
             hints = {n: difflib.get_close_matches(n, known, n=1) for n in unknown}
             shown = ", ".join(f"{n!r}" + (f" (did you mean {hints[n][0]!r}?)" if hints[n] else "")
@@ -180,6 +182,8 @@ class Dataflow:
         unknown = [n for n in names if n not in self.graph]
         if unknown:
             known = [*self.graph.nodes, *self.graph.inputs]
+            import difflib
+
             close = {n: difflib.get_close_matches(n, known, n=3) for n in unknown}
             raise UnknownOutputError(unknown, close, self.graph.unmatched)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import reprlib
 import time
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -142,9 +141,6 @@ def _run_with_hooks(plan: Plan, values: dict[str, Any], hooks: Sequence[NodeHook
             del values[name]
 
 
-_short = reprlib.Repr()
-_short.maxstring = 40
-_short.maxother = 40
 
 
 def _node_error(step: Step, values: Mapping[str, Any], exc: Exception) -> NodeError:
@@ -161,6 +157,10 @@ def _describe_value(value: Any) -> str:
     shape = getattr(value, "shape", None)
     if shape is not None and type(value).__module__.split(".")[0] in ("pandas", "numpy"):
         return f"<{type(value).__name__} shape={tuple(shape)}>"
-    return _short.repr(value)
+    import reprlib  # only on the error path
+
+    short = reprlib.Repr()
+    short.maxstring = short.maxother = 40
+    return short.repr(value)
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import inspect
-import marshal
 import os
 import types
 import typing
@@ -136,6 +134,9 @@ def read_node(
 
 def code_fingerprint(func: Callable[..., Any]) -> str:
     """Hash a function's code and the local helper functions it reaches (see `_is_local`)."""
+    import hashlib
+    import marshal
+
     target = _target(func)
     digest = hashlib.blake2b(digest_size=12)
     seen: set[int] = set()

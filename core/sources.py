@@ -7,12 +7,13 @@ import importlib.util
 import inspect
 import os
 import sys
-import traceback
 import types
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 from .errors import SourceError
 
@@ -62,6 +63,8 @@ def load_path(path: str | os.PathLike[str], module_name: str | None = None) -> t
     cached bytecode file is trusted on (whole-second mtime, size), so an edit of the
     same size saved within the same second would otherwise run the old code.
     """
+    from pathlib import Path
+
     file = Path(path).resolve()
     name = module_name or file.stem
     if not file.is_file():
@@ -94,6 +97,9 @@ def load_path(path: str | os.PathLike[str], module_name: str | None = None) -> t
 
 def import_failure(source: str, file: Path, exc: BaseException) -> SourceError:
     """A SourceError pointing at the line of `file` where importing it failed."""
+    import traceback
+    from pathlib import Path
+
     if isinstance(exc, SyntaxError) and exc.filename and exc.lineno:
         location = f"{os.path.basename(exc.filename)}:{exc.lineno}"
         return SourceError(source, location, f"SyntaxError: {exc.msg}")

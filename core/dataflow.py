@@ -157,17 +157,11 @@ class Dataflow:
         self, plan: Plan, values: Mapping[str, Any], overrides: Mapping[str, Any]
     ) -> None:
         problems = []
-        running = {step.node.name for step in plan.steps}  # consumers that will not run don't count
-        for name in plan.inputs:
-            spec = self.graph.inputs.get(name)
-            if spec is None or name in overrides:
+        for name, uses in plan.checks:
+            if name in overrides:
                 continue
             value = values[name]
-            for consumer in spec.consumers:
-                if consumer not in running:
-                    continue
-                params = self.graph.nodes[consumer].params
-                annotation = next(p.annotation for p in params if p.name == name)
+            for annotation, consumer in uses:
                 if not value_matches(value, annotation):
                     node = self.graph.nodes[consumer]
                     problems.append(f"  input {name!r} is {type(value).__name__}, but {consumer!r} "

@@ -38,6 +38,8 @@ class Plan:
     outputs: tuple[str, ...]
     steps: tuple[Step, ...]
     inputs: tuple[str, ...]  # external names the steps read
+    # input -> the distinct (annotation, consumer) pairs among the steps: the per-run type check
+    checks: tuple[tuple[str, tuple[tuple[Any, str], ...]], ...] = ()
 
 
 def make_plan(graph: Graph, outputs: Sequence[str], given: Collection[str]) -> Plan:
@@ -74,7 +76,25 @@ def make_plan(graph: Graph, outputs: Sequence[str], given: Collection[str]) -> P
         args, keywords = _split_arguments(node, set(present[name]))
         steps.append(Step(node, args, keywords, tuple(frees.get(i, ()))))
     read = dict.fromkeys(p for name in to_run for p in present[name] if p in given)
-    return Plan(tuple(outputs), tuple(steps), tuple(read))
+    return Plan(tuple(outputs), tuple(steps), tuple(read), _input_checks(graph, read, to_run))
+
+
+def _input_checks(
+    graph: Graph, read: Collection[str], to_run: Sequence[str]
+) -> tuple[tuple[str, tuple[tuple[Any, str], ...]], ...]:
+    running = set(to_run)  # consumers that will not run don't constrain the value
+    checks = []
+    for name in read:
+        spec = graph.inputs.get(name)
+        if spec is None:
+            continue
+        distinct: dict[int, tuple[Any, str]] = {}
+        for consumer in spec.consumers:
+            if consumer in running:
+                annotation = next(p.annotation for p in graph.nodes[consumer].params if p.name == name)
+                distinct.setdefault(id(annotation), (annotation, consumer))
+        checks.append((name, tuple(distinct.values())))
+    return tuple(checks)
 
 
 def _split_arguments(node: Node, present: set[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:

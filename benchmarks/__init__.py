@@ -1,0 +1,1 @@
+"""Benchmarks: sideflow vs Hamilton vs plain-Python floors (not part of the package)."""

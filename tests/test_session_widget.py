@@ -113,3 +113,21 @@ def test_rebuild_updates_the_same_widget_in_place(session: Session, tmp_path: Pa
 
 def test_widget_repr_is_deterministic(session: Session) -> None:
     assert repr(session.widget) == "GraphWidget(flow: 4 nodes, 2 inputs)"
+
+
+def test_body_only_edit_reuses_the_layout(session: Session, tmp_path: Path, monkeypatch) -> None:
+    from sideflow import layout
+
+    monkeypatch.setattr(layout, "_cache", {})
+    _ = session.widget
+    calls = []
+    real = layout._dot_layout
+    monkeypatch.setattr(layout, "_dot_layout", lambda *a: calls.append(a) or real(*a))
+    (tmp_path / "side.py").write_text(textwrap.dedent(MODULE).replace("1 / 0", "2 / 0"))
+    assert session.check()
+    assert calls == []  # same structure: the cached layout is reused
+    (tmp_path / "side.py").write_text(
+        textwrap.dedent(MODULE) + "\ndef extra(spend: pd.Series) -> int:\n    return 1\n"
+    )
+    assert session.check()
+    assert len(calls) == 1

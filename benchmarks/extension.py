@@ -15,10 +15,9 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from benchmarks import generate, timing
 from sideflow.extension import Session
 from sideflow.sources import load_path
-
-from benchmarks import generate, timing
 
 
 def _ms(t: timing.Timing) -> str:

@@ -15,6 +15,8 @@ from .sources import Source, SourceLike, to_source
 from .typecheck import describe, value_matches
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
     from .render import Drawing
 
 _PLAN_CACHE_SIZE = 128
@@ -103,8 +105,12 @@ class Dataflow:
         inputs: Mapping[str, Any] | None = None,
         overrides: Mapping[str, Any] | None = None,
         hooks: Sequence[NodeHooks] = (),
+        executor: Executor | None = None,
     ) -> dict[str, Any]:
         """Compute `outputs` (a name or a list) and return them as a dict.
+
+        With an `executor` (a thread or process pool, or a cluster's, such as Dask's
+        `client.get_executor()`), independent nodes run at the same time.
 
         Precedence: `overrides` (replace any node, its upstream is not run) over
         `inputs` (external values) over the config (values readable by functions).
@@ -132,6 +138,10 @@ class Dataflow:
         values: dict[str, Any] = {**self.config, **inputs, **overrides}
         plan = self._plan(wanted, frozenset(values))
         self._check_input_types(plan, values, overrides)
+        if executor is not None:
+            from .parallel import run_parallel
+
+            return run_parallel(plan, values, executor, (*self.hooks, *hooks))
         return run_plan(plan, values, (*self.hooks, *hooks))
 
     def frame(self, outputs: str | Sequence[str], **run_args: Any) -> Any:

@@ -127,7 +127,7 @@ def run_plan(plan: Plan, values: dict[str, Any], hooks: Sequence[NodeHooks] = ()
                 else:
                     values[node.name] = node.func(*[values[a] for a in step.args])
             except Exception as exc:
-                raise _node_error(step, values, exc) from exc
+                raise node_error(step, values, exc) from exc
             for name in step.free:
                 del values[name]
     return {name: values[name] for name in plan.outputs}
@@ -148,7 +148,7 @@ def _run_with_hooks(plan: Plan, values: dict[str, Any], hooks: Sequence[NodeHook
                 result = node.func(*[values[a] for a in step.args])
         except Exception as exc:
             seconds = time.perf_counter() - started
-            error = _node_error(step, values, exc)
+            error = node_error(step, values, exc)
             error.__cause__ = exc
             for hook in hooks:
                 hook.after_node(node.name, None, seconds, error)
@@ -163,7 +163,7 @@ def _run_with_hooks(plan: Plan, values: dict[str, Any], hooks: Sequence[NodeHook
 
 
 
-def _node_error(step: Step, values: Mapping[str, Any], exc: Exception) -> NodeError:
+def node_error(step: Step, values: Mapping[str, Any], exc: Exception) -> NodeError:
     """Name the node and its inputs; drop this module's frame so the traceback starts in
     user code."""
     if exc.__traceback__ is not None and exc.__traceback__.tb_next is not None:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from sideflow import Dataflow, UnknownOutputError
 
 RESOURCES = Path(__file__).parent / "resources"

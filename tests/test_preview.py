@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+
 import sideflow
 from sideflow.extension import preview as preview_module
 from sideflow.extension.preview import preview, preview_error, sanitize_html

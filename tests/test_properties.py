@@ -11,6 +11,7 @@ from typing import Any, Optional
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from sideflow import Dataflow
 from sideflow.typecheck import is_compatible
 

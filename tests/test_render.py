@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+
 import sideflow.layout as layout_module
 from sideflow import Dataflow
 from sideflow.layout import layout

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+
 import sideflow
 from sideflow import (
     Dataflow,

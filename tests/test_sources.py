@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 import sideflow
 from sideflow import Dataflow, SourceError
 from sideflow.sources import module_functions

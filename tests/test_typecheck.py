@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal, NewType, Optional, TypeVar, Union
 
 import pandas as pd
 import pytest
+
 from sideflow.typecheck import describe, is_compatible, value_matches
 
 UserId = NewType("UserId", int)

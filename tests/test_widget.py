@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from sideflow.extension import widget as widget_module
 from sideflow.extension.widget import STATES, GraphWidget
 

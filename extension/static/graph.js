@@ -179,6 +179,7 @@ function render({ model, el }) {
   let view = { x: 0, y: 0, k: 1 };
   let size = { width: 0, height: 0 };
   let fitted = false;
+  let follow = true; // refit when the graph changes, until the user pans or zooms ("fit" resumes)
   let pending = ""; // the node clicked but not yet acknowledged (shown as running at once)
 
   function applyView() {
@@ -202,6 +203,7 @@ function render({ model, el }) {
   }
 
   function zoomAt(factor, sx, sy) {
+    follow = false;
     const k = Math.max(MIN_ZOOM, Math.min(MAX_ZOOM, view.k * factor));
     const px = (sx - view.x) / view.k;
     const py = (sy - view.y) / view.k;
@@ -214,10 +216,14 @@ function render({ model, el }) {
     zoomAt(factor, rect.width / 2, rect.height / 2);
   }
 
-  // Full redraw: only when the graph itself changes. Pan and zoom are kept.
+  // Full redraw: only when the graph itself changes. Pan and zoom are kept, unless the graph
+  // grew or shrank while the view still follows it (no pan or zoom since the last fit).
   function drawGraph() {
     const graph = model.get("graph") || {};
+    const before = size;
     size = { width: Number(graph.width) || 0, height: Number(graph.height) || 0 };
+    // A node added or removed changes the graph's size: show all of it again.
+    if (follow && (size.width !== before.width || size.height !== before.height)) fitted = false;
     nodes = new Map();
     const boxes = new Map();
     const nodeFrag = document.createDocumentFragment();
@@ -305,6 +311,7 @@ function render({ model, el }) {
       if (!drag.moved && Math.hypot(dx, dy) < DRAG_SLOP) return;
       drag.moved = true;
       ui.root.classList.add("sf-panning");
+      follow = false;
       view = { ...view, x: drag.vx + dx, y: drag.vy + dy };
       applyView();
     },
@@ -345,7 +352,7 @@ function render({ model, el }) {
   }
   ui.zoomIn.addEventListener("click", () => zoomCentre(1.25));
   ui.zoomOut.addEventListener("click", () => zoomCentre(0.8));
-  ui.fit.addEventListener("click", () => { fitted = fit(false) || fitted; });
+  ui.fit.addEventListener("click", () => { follow = true; fitted = fit(false) || fitted; });
 
   // A view rendered before it is attached (or while hidden) has no size: fit once it has one.
   const observer = typeof ResizeObserver === "function"

@@ -88,7 +88,8 @@ class MissingInputError(DataflowError, ValueError):
         super().__init__(
             f"missing {noun} {', '.join(repr(n) for n in self.missing)}:\n"
             + "\n".join(lines)
-            + "\n  fix: pass them with inputs={...} (or overrides=... for the nodes that need them)"
+            + f"\n  fix: pass {'it' if len(self.missing) == 1 else 'them'} with inputs={{...}} "
+            "(or overrides=... for the nodes that need them)"
         )
 
 

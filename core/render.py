@@ -33,6 +33,10 @@ class Drawing:
     def _repr_svg_(self) -> str:
         return self.svg
 
+    def __repr__(self) -> str:  # short and stable: notebooks store it next to the SVG
+        nodes = self.svg.count('class="sf-node ')
+        return f"Drawing({nodes} nodes, SVG)"
+
     def save(self, path: str | Path) -> Path:
         target = Path(path)
         target.write_text(self.svg, encoding="utf-8")

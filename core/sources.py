@@ -91,7 +91,7 @@ def load_path(path: str | os.PathLike[str], module_name: str | None = None) -> t
             sys.modules[name] = previous
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
-        raise import_failure(str(path), file, exc) from exc
+        raise import_failure(file.name, file, exc) from exc
     return module
 
 

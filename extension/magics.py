@@ -68,7 +68,8 @@ class DataflowMagics(Magics):
             session.inputs.update(inputs)
         if cell is not None:
             self._add_cell(session, cell)
-        if (created or cell is None) and not args.no_widget:
+        # show the widget for a new session, or when `%dataflow` alone asks for it again
+        if (created or (cell is None and not outputs)) and not args.no_widget:
             display(session.widget)
         if outputs:
             self._run_and_show(session, outputs)

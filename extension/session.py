@@ -75,11 +75,19 @@ class Session:
         return rebuilt
 
     def set_cell(self, key: str, functions: Iterable[Callable[..., Any]], label: str) -> bool:
-        """Replace what one `%%dataflow` cell contributes, then rebuild."""
+        """Replace what one `%%dataflow` cell contributes, then rebuild; a cell that breaks
+        the DAG contributes nothing until it is fixed and run again."""
+        previous = self.cells.get(key)
         self.cells[key] = Source(label, tuple(functions))
-        return self.rebuild()
+        if self.rebuild(fix="this cell's functions were not added: fix the cell and run it again"):
+            return True
+        if previous is None:
+            del self.cells[key]
+        else:
+            self.cells[key] = previous
+        return False
 
-    def rebuild(self) -> bool:
+    def rebuild(self, fix: str = "save a fix and run any cell") -> bool:
         """Build from the modules' current namespaces and the cells; keep the last good DAG on error."""
         if any(w.module is None for w in self.watched):
             return False  # a module never loaded: its error is already reported
@@ -87,7 +95,7 @@ class Session:
         try:
             flow = Dataflow(*sources, *self.cells.values(), config=self.config)
         except DataflowError as exc:
-            self._report(str(exc))
+            self._report(str(exc), fix)
             return False
         self._adopt(flow)
         return True
@@ -100,10 +108,10 @@ class Session:
             return False
         return True
 
-    def _report(self, message: str) -> None:
+    def _report(self, message: str, fix: str = "save a fix and run any cell") -> None:
         kept = "keeping the last good graph" if self.dataflow is not None else "no graph yet"
         self.error = message
-        self._print(f"sideflow: {message}\n({kept}; save a fix and run any cell)")
+        self._print(f"sideflow: {message}\n({kept}; {fix})")
         if self._widget is not None:
             self._widget.update(message=message)
 
@@ -278,11 +286,15 @@ class Session:
         labels = [w.label for w in self.watched] + [s.label for s in self.cells.values()]
         if self.dataflow is None:
             return f"Session({self.name}: {' + '.join(labels) or 'empty'}; no graph yet)"
+        states = self.states
+        nodes = {n: states[n] for n in self.dataflow.nodes}
         counts: dict[str, int] = {}
-        for state in self.states.values():
+        for state in nodes.values():
             counts[state] = counts.get(state, 0) + 1
-        shown = ", ".join(f"{n} {s}" for s, n in counts.items())
-        return f"Session({self.name}: {' + '.join(labels)}: {len(self.dataflow.nodes)} nodes; {shown})"
+        shown = ", ".join(f"{state}: {n}" for state, n in counts.items())
+        inputs = len(states) - len(nodes)
+        sizes = f"{len(nodes)} node{'s' * (len(nodes) != 1)}, {inputs} input{'s' * (inputs != 1)}"
+        return f"Session({self.name}: {' + '.join(labels)}: {sizes}; {shown})"
 
 
 class _Recorder:

@@ -176,7 +176,11 @@ def test_cell_function_colliding_with_module_names_both_places(attached: Shell) 
     out = attached.ok("%%dataflow\ndef total(scaled: pd.Series) -> float:\n    return 0.0\n")
     assert "function 'total' is defined twice: at features.py:" in out
     assert "<dataflow cell" in out
-    assert "keeping the last good graph" in out
+    assert "keeping the last good graph; this cell's functions were not added" in out
+    flow = attached.ns["flow"]
+    assert flow.dataflow.nodes["total"].location.startswith("features.py")
+    attached.write("features.py", FEATURES.replace("rolling(3,", "rolling(4,"))
+    assert attached.ok("pass") == ""  # the broken cell does not block later rebuilds
 
 
 def test_run_option_keeps_notebook_variables(attached: Shell) -> None:

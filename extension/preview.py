@@ -118,7 +118,7 @@ def _series(s: Any, max_rows: int, max_bytes: int) -> dict[str, str]:
     name = "" if s.name is None else f" {s.name!r}"
     summary = f"Series{name} {_count(len(s), 'row')}, dtype {s.dtype}"
     head = s.iloc[:max_rows]
-    header = [["", _cell("" if s.name is None else s.name)], ["dtype", str(s.dtype)]]
+    header = [["", _cell("" if s.name is None else s.name)]]  # the dtype is in the summary
     body = [[_cell(i), _cell(v)] for i, v in zip(head.index, head.tolist(), strict=True)]
     notes = _more(len(s) - len(head), "row")
     table, shown = _table(header, body, max_bytes)
@@ -227,7 +227,20 @@ def _more(n: int, noun: str) -> str:
 
 
 def _cell(value: Any) -> str:
-    return _clip(str(value), MAX_CELL)
+    return _clip(_format(value), MAX_CELL)
+
+
+def _format(value: Any) -> str:
+    """Like pandas' display: 6 significant digits for floats, dates without a midnight time."""
+    if isinstance(value, float) or type(value).__name__.startswith("float"):
+        number = float(value)
+        if number != number:
+            return "NaN"
+        text = f"{number:.6g}"
+        return text if any(c in text for c in ".einf") else text + ".0"
+    if type(value).__name__ == "Timestamp" and value == value.normalize():
+        return str(value.date())
+    return str(value)
 
 
 def _pre(text: str) -> str:

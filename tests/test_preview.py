@@ -52,7 +52,7 @@ CASES = [
     ("dataframe-10M", lambda: _big_frame().assign(c=True),
      "dataframe", r"^DataFrame 10,000,000 rows × 3 columns$", ["int64", "float64", "<th>a</th>"]),
     ("series", lambda: pd.Series([1.5, 2.5], name="spend"),
-     "series", r"^Series 'spend' 2 rows, dtype float64$", ["spend", "float64", "<td>2.5</td>"]),
+     "series", r"^Series 'spend' 2 rows, dtype float64$", ["<th>spend</th>", "<td>2.5</td>"]),
     ("ndarray", lambda: np.arange(1000).reshape(100, 10),
      "ndarray", r"^ndarray 100 × 10, dtype int64$", ["[[ 0  1", "first 10 of 100"]),
     ("int", lambda: 42, "scalar", r"^int 42$", ["<code>42</code>"]),

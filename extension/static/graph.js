@@ -82,7 +82,8 @@ function buildChrome(uid) {
   ui.svg = s("svg", { class: "sf-svg", role: "group" });
   const marker = s("marker", {
     id: `${uid}-arrow`, viewBox: "0 0 10 10", refX: 9, refY: 5,
-    markerWidth: 8, markerHeight: 8, orient: "auto-start-reverse",
+    // user units: a highlighted (thicker) edge keeps the same arrowhead instead of a bigger one
+    markerUnits: "userSpaceOnUse", markerWidth: 10, markerHeight: 10, orient: "auto-start-reverse",
   });
   marker.append(s("path", { d: "M0,0 L10,5 L0,10 z", class: "sf-arrowhead" }));
   const defs = s("defs");

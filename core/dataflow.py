@@ -115,6 +115,7 @@ class Dataflow:
         Precedence: `overrides` (replace any node, its upstream is not run) over
         `inputs` (external values) over the config (values readable by functions).
         """
+        __tracebackhide__ = True  # IPython: tracebacks show user code, not ours
         wanted = (outputs,) if isinstance(outputs, str) else tuple(outputs)
         inputs = inputs or {}
         overrides = overrides or {}

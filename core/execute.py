@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import time
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -114,6 +115,7 @@ def _split_arguments(node: Node, present: set[str]) -> tuple[tuple[str, ...], tu
 
 def run_plan(plan: Plan, values: dict[str, Any], hooks: Sequence[NodeHooks] = ()) -> dict[str, Any]:
     """Execute the steps over `values` (inputs and overrides); return the outputs."""
+    __tracebackhide__ = True  # IPython: tracebacks show user code, not ours
     if hooks:
         _run_with_hooks(plan, values, hooks)
     else:
@@ -134,6 +136,7 @@ def run_plan(plan: Plan, values: dict[str, Any], hooks: Sequence[NodeHooks] = ()
 
 
 def _run_with_hooks(plan: Plan, values: dict[str, Any], hooks: Sequence[NodeHooks]) -> None:
+    __tracebackhide__ = True  # IPython: tracebacks show user code, not ours
     for step in plan.steps:
         node = step.node
         for hook in hooks:
@@ -164,10 +167,14 @@ def _run_with_hooks(plan: Plan, values: dict[str, Any], hooks: Sequence[NodeHook
 
 
 def node_error(step: Step, values: Mapping[str, Any], exc: Exception) -> NodeError:
-    """Name the node and its inputs; drop this module's frame so the traceback starts in
-    user code."""
-    if exc.__traceback__ is not None and exc.__traceback__.tb_next is not None:
-        exc.__traceback__ = exc.__traceback__.tb_next
+    """Name the node and its inputs; drop the frames above the node's function (this
+    module's, an executor's) so the traceback starts in user code."""
+    code = getattr(inspect.unwrap(step.node.func), "__code__", None)
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_frame.f_code is not code:
+        tb = tb.tb_next
+    if tb is not None:
+        exc.__traceback__ = tb
     names = (*step.args, *step.keywords)
     shown = ", ".join(f"{n}={_describe_value(values[n])}" for n in names if n in values)
     return NodeError(step.node.name, step.node.func.__name__, step.node.location, exc, shown)

@@ -151,9 +151,32 @@ def code_fingerprint(func: Callable[..., Any]) -> str:
         namespace = getattr(fn, "__globals__", {})
         for ref in sorted(_global_names(fn.__code__)):
             helper = namespace.get(ref)
-            if isinstance(helper, types.FunctionType) and _is_local(helper, target):
-                pending.append(helper)
+            if isinstance(helper, types.FunctionType):
+                if _is_local(helper, target):
+                    pending.append(helper)
+            elif isinstance(helper, type) and helper.__module__ == target.__module__:
+                pending.extend(f for f in vars(helper).values() if isinstance(f, types.FunctionType))
+            elif ref in namespace:
+                digest.update(f"{ref}={_constant(helper)}".encode())
     return digest.hexdigest()
+
+
+def _constant(value: Any, budget: int = 10_000) -> str:
+    """A module-level value the code reads (`WINDOW = 3`), so editing it counts as a change.
+
+    Plain data is fingerprinted by its repr (sets sorted, for a hash-seed-free order);
+    other objects (modules, data frames loaded at import) are not part of the hash.
+    """
+    if value is None or isinstance(value, (bool, int, float, complex, str, bytes)):
+        return repr(value)[:budget]
+    if isinstance(value, (tuple, list)) and len(value) <= 1000:
+        return "[" + ",".join(_constant(v, budget // 10) for v in value) + "]"
+    if isinstance(value, (set, frozenset)) and len(value) <= 1000:
+        return "{" + ",".join(sorted(_constant(v, budget // 10) for v in value)) + "}"
+    if isinstance(value, dict) and len(value) <= 1000:
+        pairs = (f"{_constant(k, 100)}:{_constant(v, budget // 10)}" for k, v in value.items())
+        return "{" + ",".join(pairs) + "}"
+    return type(value).__qualname__
 
 
 def _is_local(helper: types.FunctionType, target: Callable[..., Any]) -> bool:

@@ -25,6 +25,7 @@ def run_parallel(
     plan: Plan, values: dict[str, Any], executor: Executor, hooks: Sequence[NodeHooks] = ()
 ) -> dict[str, Any]:
     """Submit each step once its parents are computed; free values nothing else needs."""
+    __tracebackhide__ = True  # IPython: tracebacks show user code, not ours
     steps = {step.node.name: step for step in plan.steps}
     waiting = {name: sum(1 for p in _reads(step) if p in steps) for name, step in steps.items()}
     readers: dict[str, list[str]] = {}

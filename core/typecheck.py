@@ -27,6 +27,8 @@ from typing import Any
 _UNION_ORIGINS: tuple[Any, ...] = (typing.Union, types.UnionType)
 # PEP 484: an int is acceptable where a float is expected, and both where a complex is.
 _NUMERIC_TOWER: dict[type, tuple[type, ...]] = {float: (int,), complex: (int, float)}
+# at run time, the matching ABC of the `numbers` module (which also admits numpy scalars)
+_NUMBER_ABCS: dict[type, str] = {int: "Integral", float: "Real", complex: "Complex"}
 
 
 def unwrap(tp: Any) -> Any:
@@ -123,7 +125,11 @@ def value_matches(value: Any, annotation: Any) -> bool:
         return True
     if isinstance(value, origin):
         return True
-    return any(isinstance(value, narrower) for narrower in _NUMERIC_TOWER.get(origin, ()))
+    if origin in _NUMBER_ABCS:  # numpy scalars (np.int64, np.float32) register with `numbers`
+        import numbers
+
+        return isinstance(value, getattr(numbers, _NUMBER_ABCS[origin]))
+    return False
 
 
 __all__ = ["describe", "is_compatible", "unwrap", "value_matches"]

@@ -22,9 +22,11 @@ class Extension:
 
         self.shell.register_magics(DataflowMagics(self.shell, self))
         self.shell.events.register("pre_run_cell", self.pre_run_cell)
+        self.shell.events.register("post_run_cell", self.post_run_cell)
 
     def unregister(self) -> None:
         self.shell.events.unregister("pre_run_cell", self.pre_run_cell)
+        self.shell.events.unregister("post_run_cell", self.post_run_cell)
         magics = self.shell.magics_manager.magics
         for kind in ("line", "cell"):
             magics[kind].pop("dataflow", None)
@@ -41,6 +43,14 @@ class Extension:
                 session.check()
             except Exception as exc:  # a bug here must not break every cell of the notebook
                 print(f"sideflow: could not check {session.name!r}: {type(exc).__name__}: {exc}")
+
+    def post_run_cell(self, result: Any = None) -> None:
+        """Show states changed by the cell (e.g. `flow.inputs["x"] = ...`) without waiting."""
+        for session in list(self.sessions.values()):
+            try:
+                session.sync()
+            except Exception as exc:  # reported, never raised into the user's notebook
+                print(f"sideflow: could not update {session.name!r}: {type(exc).__name__}: {exc}")
 
     def cell_key(self, session: Session, defined: list[str]) -> str:
         """Which earlier contribution a `%%dataflow` cell replaces.

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import ast
+import importlib.util
 import linecache
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 from IPython.display import display
+
+from sideflow.sources import is_path
 
 from .options import parse_config, parse_inputs, parse_outputs
 from .session import Session
@@ -56,19 +60,25 @@ class DataflowMagics(Magics):
         config = parse_config(args.config, namespace)
         inputs = parse_inputs(args.inputs, namespace)
         outputs = parse_outputs(args.run)
+        for source in args.sources:
+            _check_source(source)
         session = self.extension.sessions.get(args.name)
-        created = bool(args.sources) or (cell is not None and session is None)
-        if created:
+        created = session is None and (bool(args.sources) or cell is not None)
+        if session is None:
+            if not created:
+                raise UsageError("%dataflow needs a module: %dataflow features.py [--inputs VAR]")
             session = Session(args.sources, config=config, inputs=inputs, name=args.name)
             self.extension.sessions[args.name] = session
-            namespace[args.name] = session
-        elif session is None:
-            raise UsageError("%dataflow needs a module: %dataflow features.py [--inputs VAR]")
-        else:
+        else:  # the same name again: update the session in place (cells, results, widget stay)
             session.inputs.update(inputs)
+            if args.config:
+                session.set_config({**session.config, **config})
+            if args.sources:
+                session.attach(args.sources)
+        namespace[args.name] = session
         if cell is not None:
             self._add_cell(session, cell)
-        # show the widget for a new session, or when `%dataflow` alone asks for it again
+        # show the widget for a new session, or when a `%dataflow` line asks for it again
         if (created or (cell is None and not outputs)) and not args.no_widget:
             display(session.widget)
         if outputs:
@@ -79,13 +89,15 @@ class DataflowMagics(Magics):
         tree = ast.parse(cell)  # a SyntaxError here is shown by IPython like any cell's
         defined = [n.name for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")]
         key = self.extension.cell_key(session, defined)
-        filename = f"<dataflow cell {key}>"
+        label = f"In [{self.shell.execution_count}]"
+        filename = f"<dataflow {label}>"  # tracebacks and messages show the cell's prompt number
         linecache.cache[filename] = (len(cell), None, cell.splitlines(keepends=True), filename)
-        exec(compile(tree, filename, "exec"), self.shell.user_ns)
+        # dont_inherit: this module's `from __future__ import annotations` must not leak in
+        exec(compile(tree, filename, "exec", dont_inherit=True), self.shell.user_ns)
         functions: list[Callable[..., Any]] = [
             f for f in (self.shell.user_ns.get(n) for n in defined) if callable(f)
         ]
-        session.set_cell(key, functions, f"cell {key}")
+        session.set_cell(key, functions, label)
 
     def _run_and_show(self, session: Session, outputs: list[str]) -> None:
         results = session.run(outputs)
@@ -94,3 +106,14 @@ class DataflowMagics(Magics):
         for name, value in results.items():
             print(f"{session.name}.results[{name!r}]:")
             display(value)
+
+
+def _check_source(source: str) -> None:
+    """Refuse a typo at once (one line), before any session is replaced or changed."""
+    if is_path(source):
+        if not Path(source).is_file():
+            raise UsageError(f"no such file: {source!r} (looked in {Path.cwd()})")
+    elif importlib.util.find_spec(source.split(".")[0]) is None:
+        raise UsageError(
+            f"cannot import {source!r}: no module of that name (for a file, give its path: {source}.py)"
+        )

@@ -177,8 +177,9 @@ def _bounded_repr(value: Any, budget: int, depth: int = 0) -> str:
         return repr(value[:budget]) + ("…" if len(value) > budget else "")
     if isinstance(value, abc.Mapping):
         items = itertools.islice(value.items(), 50)
-        parts = [f"{_bounded_repr(k, 200, depth + 1)}: {_bounded_repr(v, budget, depth + 1)}"
-                 for k, v in items]
+        parts = [
+            f"{_bounded_repr(k, 200, depth + 1)}: {_bounded_repr(v, budget, depth + 1)}" for k, v in items
+        ]
         inner = "{" + ", ".join(parts) + (", …" if len(value) > 50 else "") + "}"
         return inner if type(value) is dict else f"{_type_name(value)}({inner})"
     if isinstance(value, abc.Sequence | abc.Set) and not isinstance(value, range):
@@ -200,7 +201,8 @@ def _table(header: list[list[str]], body: list[list[str]], max_bytes: int) -> tu
     """Escape every cell into a table; stop adding body rows once `max_bytes` is spent."""
     head_rows = "".join(
         f'<tr class="{"sf-dtypes" if i else "sf-columns"}">'
-        + "".join(f"<th>{html.escape(c)}</th>" for c in row) + "</tr>"
+        + "".join(f"<th>{html.escape(c)}</th>" for c in row)
+        + "</tr>"
         for i, row in enumerate(header)
     )
     out: list[str] = []
@@ -311,22 +313,98 @@ def _drop_internal_frames(report: traceback.TracebackException) -> None:
 
 # --- sanitizing third-party _repr_html_ -------------------------------------------------
 
-_ALLOWED = frozenset({
-    "a", "abbr", "b", "bdi", "blockquote", "br", "caption", "code", "col", "colgroup", "dd",
-    "del", "details", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4",
-    "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s",
-    "samp", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td",
-    "tfoot", "th", "thead", "tr", "u", "ul", "var",
-})
-_DROPPED = frozenset({  # removed together with their content
-    "script", "style", "iframe", "object", "template", "noscript", "textarea", "select",
-    "svg", "math", "title", "head", "frameset", "applet",
-})
+_ALLOWED = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "blockquote",
+        "br",
+        "caption",
+        "code",
+        "col",
+        "colgroup",
+        "dd",
+        "del",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "figcaption",
+        "figure",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "li",
+        "mark",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "summary",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "u",
+        "ul",
+        "var",
+    }
+)
+_DROPPED = frozenset(
+    {  # removed together with their content
+        "script",
+        "style",
+        "iframe",
+        "object",
+        "template",
+        "noscript",
+        "textarea",
+        "select",
+        "svg",
+        "math",
+        "title",
+        "head",
+        "frameset",
+        "applet",
+    }
+)
 _VOID = frozenset({"br", "col", "hr", "img"})
-_ATTRS = frozenset({
-    "alt", "title", "colspan", "rowspan", "align", "valign", "width", "height", "class",
-    "href", "src",
-})
+_ATTRS = frozenset(
+    {
+        "alt",
+        "title",
+        "colspan",
+        "rowspan",
+        "align",
+        "valign",
+        "width",
+        "height",
+        "class",
+        "href",
+        "src",
+    }
+)
 
 
 def sanitize_html(markup: str, max_bytes: int = 20_000) -> str:

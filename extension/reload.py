@@ -39,6 +39,7 @@ class WatchedModule:
         self.module: types.ModuleType | None = None
         self.contents: dict[Path, bytes] = {}
         self.locals: dict[Path, str] = {}  # local dependency file -> its module name
+        self.gone: set[Path] = set()  # watched files found missing (reported once)
 
     @property
     def label(self) -> str:
@@ -52,13 +53,16 @@ class WatchedModule:
                 self.label,
                 "the file is gone (deleted or renamed?): restore it, or attach the new path with %dataflow",
             )
+        before = self.contents
+        # recorded before loading: a failed load is not retried (nor reported again) until saved
+        self.contents = {self.path: content(self.path)}
+        self.contents.update({file: content(file) for file in self.locals if file.is_file()})
         for file, module_name in self.locals.items():
-            if file.is_file() and self.contents.get(file) != content(file):
+            if file in self.contents and before.get(file) != self.contents[file]:
                 load_path(file, module_name)
-        self.contents = {self.path: content(self.path)}  # a failed load is not retried until saved
         folder = str(self.path.parent)
         if folder not in sys.path:  # as for a script: its siblings (helpers.py) are importable
-            sys.path.insert(0, folder)
+            sys.path.insert(0, folder)  # first, as the notebook's own folder ('') is
         module = load_path(self.path, self.name)
         self.module = module
         self.locals = self._local_dependencies(module)
@@ -66,12 +70,18 @@ class WatchedModule:
         return module
 
     def changed(self) -> bool:
-        """True when the module or one of its local dependencies differs from the last load."""
+        """True when the module or one of its local dependencies differs from the last load,
+        disappeared (once), or came back."""
         for file, known in self.contents.items():
             try:
-                if content(file) != known:
-                    return True
+                now = content(file)
             except OSError:
+                if file not in self.gone:
+                    self.gone.add(file)
+                    return True
+                continue
+            if file in self.gone or now != known:
+                self.gone.discard(file)
                 return True
         return False
 

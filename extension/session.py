@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from sideflow import Dataflow
@@ -41,10 +42,10 @@ class Session:
         printer: Printer = print,
     ) -> None:
         self.name = name
-        self.config = dict(config or {})
+        self._config = dict(config or {})
         self.inputs: dict[str, Any] = dict(inputs or {})
         self.cwd = Path(cwd or Path.cwd())
-        self.watched = [WatchedModule(spec, self.cwd) for spec in modules]
+        self.watched: list[WatchedModule] = []
         self.cells: dict[str, Source] = {}
         self.dataflow: Dataflow | None = None
         self.results: dict[str, Any] = {}
@@ -55,15 +56,37 @@ class Session:
         self._print = printer
         self._stale: set[str] = set()
         self._computed_with: dict[str, str] = {}  # node -> code hash its result was computed with
-        self._input_ids: dict[str, int] = {}
+        self._input_seen: dict[str, Any] = {}  # input values as of the last check, by identity
         self._running: str | None = None
         self._widget: GraphWidget | None = None
         self._pushed = 0.0
-        for watched in self.watched:
-            self._load(watched)
-        self.rebuild()
+        self.attach(modules)
 
     # -- building ------------------------------------------------------------------
+    @property
+    def config(self) -> Mapping[str, Any]:
+        """Read-only: change it with `set_config`, which rebuilds the DAG."""
+        return MappingProxyType(self._config)
+
+    def attach(self, modules: Sequence[str]) -> bool:
+        """Watch these side modules (instead of the current ones) and rebuild; cells,
+        inputs, the widget and the results of unchanged code are kept."""
+        self.watched = [WatchedModule(spec, self.cwd) for spec in modules]
+        loaded = [self._load(w) for w in self.watched]
+        return all(loaded) and self.rebuild()
+
+    def sync(self) -> None:
+        """After each cell: inputs given or replaced in the cell update the states at once."""
+        if self._note_inputs():
+            self._push(force=True)
+
+    def set_config(self, config: Mapping[str, Any]) -> bool:
+        """Replace the config and rebuild (variants and config values may change)."""
+        self._config = dict(config)
+        for name in list(self.results):  # any result may depend on a config value
+            self._computed_with.pop(name, None)
+        return self.rebuild(fix="correct the config with flow.set_config({...})")
+
     def check(self) -> bool:
         """Before each cell: reload changed modules (by content hash) and rebuild. Cheap when
         nothing changed. Returns True when the DAG was rebuilt."""
@@ -75,30 +98,50 @@ class Session:
         return rebuilt
 
     def set_cell(self, key: str, functions: Iterable[Callable[..., Any]], label: str) -> bool:
-        """Replace what one `%%dataflow` cell contributes, then rebuild; a cell that breaks
-        the DAG contributes nothing until it is fixed and run again."""
+        """Replace what one `%%dataflow` cell contributes, then rebuild.
+
+        A cell whose own functions break the DAG contributes nothing until it is fixed
+        and run again; a cell run while a module is broken is kept for when it loads."""
         previous = self.cells.get(key)
-        self.cells[key] = Source(label, tuple(functions))
-        if self.rebuild(fix="this cell's functions were not added: fix the cell and run it again"):
-            return True
-        if previous is None:
-            del self.cells[key]
+        functions = tuple(functions)
+        if functions:
+            self.cells[key] = Source(label, functions)
         else:
-            self.cells[key] = previous
+            self.cells.pop(key, None)
+        if any(w.module is None for w in self.watched):
+            return False  # built when the module loads; its error is already reported
+        built = self._build()
+        if isinstance(built, Dataflow):
+            self._adopt(built)
+            return True
+        cell_file = f"<dataflow {label}>"
+        if any(p.location.startswith(cell_file) for p in getattr(built, "problems", ())):
+            if previous is None:
+                self.cells.pop(key, None)
+            else:
+                self.cells[key] = previous
+            self._report(str(built), "this cell's functions were not added: fix the cell and run it again")
+        else:
+            self._report(str(built))
         return False
 
     def rebuild(self, fix: str = "save a fix and run any cell") -> bool:
         """Build from the modules' current namespaces and the cells; keep the last good DAG on error."""
         if any(w.module is None for w in self.watched):
             return False  # a module never loaded: its error is already reported
+        built = self._build()
+        if isinstance(built, Dataflow):
+            self._adopt(built)
+            return True
+        self._report(str(built), fix)
+        return False
+
+    def _build(self) -> Dataflow | DataflowError:
         sources = [from_module(w.module) for w in self.watched if w.module is not None]
         try:
-            flow = Dataflow(*sources, *self.cells.values(), config=self.config)
+            return Dataflow(*sources, *self.cells.values(), config=self._config)
         except DataflowError as exc:
-            self._report(str(exc), fix)
-            return False
-        self._adopt(flow)
-        return True
+            return exc
 
     def _load(self, watched: WatchedModule) -> bool:
         try:
@@ -129,6 +172,9 @@ class Session:
         for name in list(self.errors):
             if name not in graph.nodes or graph.nodes[name].code_hash != self._computed_with.get(name):
                 del self.errors[name]
+        if self.dataflow is not None:  # a name that moved between input and node changed too
+            old = self.dataflow.graph
+            changed |= (set(old.inputs) & set(graph.nodes)) | (set(old.nodes) & set(graph.inputs))
         affected = changed | graph.descendants(n for n in changed if n in graph)
         self._stale = (self._stale | affected) & set(self.results)
         self.dataflow = flow
@@ -153,20 +199,25 @@ class Session:
         Given inputs are remembered (clicks use them). A run with `overrides` is a
         what-if: its values are returned, not stored in `results`.
         """
+        __tracebackhide__ = True  # IPython: tracebacks show user code, not ours
         flow = self._current()
         if inputs:
+            computed = [n for n in inputs if n in flow.graph.nodes]
+            if computed:  # checked before remembering: a bad call must not poison later runs
+                flow.run(outputs, inputs)  # raises the engine's InputError, pointing to overrides
             self.inputs.update(inputs)
         self._note_inputs()
         wanted = [outputs] if isinstance(outputs, str) else list(outputs)
+        given = {k: v for k, v in self.inputs.items() if k not in flow.graph.nodes}
         fresh = self._fresh()
+        self.last_ran = []
         if overrides:
             touched = flow.graph.descendants(overrides) | set(overrides)
             reuse = {n: self.results[n] for n in fresh if n not in touched}
-            return flow.run(wanted, self.inputs, {**reuse, **overrides})
-        self.last_ran = []
+            return flow.run(wanted, given, {**reuse, **overrides}, hooks=[_Ran(self.last_ran)])
         reuse = {n: self.results[n] for n in fresh}
         try:
-            return flow.run(wanted, self.inputs, reuse, hooks=[_Recorder(self)])
+            return flow.run(wanted, given, reuse, hooks=[_Recorder(self)])
         finally:
             self._running = None
             self._push(force=True)
@@ -176,6 +227,7 @@ class Session:
         from .preview import preview, preview_error
 
         widget = self.widget
+        self.check()  # a save since the last cell counts: never run old code
         flow = self.dataflow
         if flow is None:
             widget.show_preview(name, {"summary": self.error or "no graph yet", "html": ""}, "error")
@@ -234,9 +286,10 @@ class Session:
         """Inputs replaced since last time make their dependants' results stale."""
         if self.dataflow is None:
             return False
-        changed = [n for n, v in self.inputs.items() if self._input_ids.get(n) != id(v)]
-        gone = [n for n in self._input_ids if n not in self.inputs]
-        self._input_ids = {n: id(v) for n, v in self.inputs.items()}
+        seen = self._input_seen
+        changed = [n for n, v in self.inputs.items() if n not in seen or seen[n] is not v]
+        gone = [n for n in seen if n not in self.inputs]
+        self._input_seen = dict(self.inputs)
         if not changed and not gone:
             return False
         graph = self.dataflow.graph
@@ -295,6 +348,19 @@ class Session:
         inputs = len(states) - len(nodes)
         sizes = f"{len(nodes)} node{'s' * (len(nodes) != 1)}, {inputs} input{'s' * (inputs != 1)}"
         return f"Session({self.name}: {' + '.join(labels)}: {sizes}; {shown})"
+
+
+class _Ran:
+    """Hooks for a what-if run: note which nodes ran, store nothing."""
+
+    def __init__(self, ran: list[str]) -> None:
+        self.ran = ran
+
+    def before_node(self, name: str) -> None:
+        self.ran.append(name)
+
+    def after_node(self, name: str, result: Any, seconds: float, error: BaseException | None) -> None:
+        pass
 
 
 class _Recorder:

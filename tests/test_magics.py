@@ -154,7 +154,7 @@ def test_dataflow_cell_joins_the_dag_runs_once_and_stays_callable(attached: Shel
     flow = attached.ns["flow"]
     assert attached.ns["calls"] == [1]
     assert {"spend_zscore", "doubled"} <= set(flow.dataflow.nodes)
-    assert "dataflow cell" in flow.dataflow.nodes["doubled"].location
+    assert flow.dataflow.nodes["doubled"].location.startswith("<dataflow In [")
     attached.ok("direct = spend_zscore(data['spend'], data['spend'])")  # still a plain function
     attached.ok("""
         %%dataflow
@@ -175,7 +175,7 @@ def test_dataflow_cell_identified_by_cell_id(attached: Shell) -> None:
 def test_cell_function_colliding_with_module_names_both_places(attached: Shell) -> None:
     out = attached.ok("%%dataflow\ndef total(scaled: pd.Series) -> float:\n    return 0.0\n")
     assert "function 'total' is defined twice: at features.py:" in out
-    assert "<dataflow cell" in out
+    assert "<dataflow In [" in out
     assert "keeping the last good graph; this cell's functions were not added" in out
     flow = attached.ns["flow"]
     assert flow.dataflow.nodes["total"].location.startswith("features.py")
@@ -337,3 +337,140 @@ def test_same_size_edit_in_the_same_second_is_seen(attached: Shell) -> None:
     attached.ok("flow.run(['total'])")
     assert flow.last_ran == ["total"]
     assert flow.results["total"] == pytest.approx(2 * 2.0)
+
+
+def test_module_constant_edit_makes_readers_stale(shell: Shell) -> None:
+    shell.write(
+        "consts.py",
+        "import pandas as pd\nWINDOW = 3\n\ndef avg(spend: pd.Series) -> pd.Series:\n"
+        "    return spend.rolling(WINDOW, min_periods=1).mean()\n\ndef other(spend: pd.Series) -> float:\n"
+        "    return float(spend.sum())\n",
+    )
+    shell.ok(DATA)
+    shell.ok("%dataflow consts.py --inputs data --no-widget")
+    shell.ok("flow.run(['avg', 'other'])")
+    shell.write("consts.py", (shell.folder / "consts.py").read_text().replace("WINDOW = 3", "WINDOW = 2"))
+    shell.ok("pass")
+    flow = shell.ns["flow"]
+    assert flow.states["avg"] == "stale" and flow.states["other"] == "fresh"
+
+
+def test_rejected_inputs_are_not_remembered(attached: Shell) -> None:
+    from sideflow import InputError, InputTypeError
+
+    flow = attached.ns["flow"]
+    with pytest.raises(InputError, match="pass overrides"):
+        flow.run("total", inputs={"scaled": 1})
+    assert "scaled" not in flow.inputs
+    flow.run("total")  # not poisoned by the bad call
+    with pytest.raises(InputTypeError, match="input 'spend' is list"):
+        flow.run("spend_per_signup", inputs={"spend": [1, 2]})
+
+
+def test_input_that_becomes_a_function_makes_dependants_stale(attached: Shell) -> None:
+    flow = attached.ns["flow"]
+    attached.ok("flow.run(['spend_per_signup'])")
+    attached.write(
+        "features.py", FEATURES + "\ndef signups(spend: pd.Series) -> pd.Series:\n    return spend * 0 + 4\n"
+    )
+    attached.ok("pass")
+    assert flow.states["spend_per_signup"] == "stale"
+    attached.ok("flow.run(['spend_per_signup'])")  # the old input value is ignored, not an error
+    assert flow.results["spend_per_signup"].tolist() == [0.25, 0.5, 0.75]
+
+
+def test_click_after_a_save_runs_the_new_code(attached: Shell) -> None:
+    flow = attached.ns["flow"]
+    attached.write("features.py", FEATURES.replace("return spend / signups", "return spend / signups * 100"))
+    flow.run_node("spend_per_signup")  # no cell ran since the save
+    assert flow.results["spend_per_signup"].tolist() == [100.0, 200.0, 150.0]
+
+
+def test_reattach_keeps_cells_inputs_and_widget(attached: Shell) -> None:
+    flow = attached.ns["flow"]
+    widget = flow.widget
+    attached.ok("%%dataflow\ndef z(total: float) -> float:\n    return total + 1\n")
+    attached.ok("flow.run(['z'])")
+    attached.ok("%dataflow features.py --no-widget")
+    assert attached.ns["flow"] is flow and flow.widget is widget
+    assert "z" in flow.dataflow.nodes and flow.states["z"] == "fresh"
+
+
+def test_config_option_on_an_existing_session_rebuilds(shell: Shell) -> None:
+    shell.write(
+        "variant.py",
+        """
+        import sideflow
+
+        @sideflow.config.when(region="US")
+        def tax__us(amount: float) -> float:
+            return amount * 0.1
+
+        @sideflow.config.when(region="EU")
+        def tax__eu(amount: float) -> float:
+            return amount * 0.2
+    """,
+    )
+    shell.ok("%dataflow variant.py --config region=US --no-widget")
+    flow = shell.ns["flow"]
+    assert flow.run("tax", inputs={"amount": 10.0})["tax"] == pytest.approx(1.0)
+    shell.ok("%dataflow --config region=EU --no-widget")
+    assert flow.config["region"] == "EU"
+    assert flow.states["tax"] == "stale"
+    assert flow.run("tax")["tax"] == pytest.approx(2.0)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("%dataflow featurs.py", r"no such file: 'featurs.py'"),
+        ("%dataflow no_such_module_here", r"cannot import 'no_such_module_here'"),
+    ],
+    ids=["missing-file", "unknown-import"],
+)
+def test_typo_in_source_is_refused_and_session_kept(attached: Shell, line: str, message: str) -> None:
+    from IPython.core.error import UsageError
+
+    flow = attached.ns["flow"]
+    _out, result = attached.run(line)
+    assert isinstance(result.error_in_exec, UsageError)
+    assert re_search(message, str(result.error_in_exec))
+    assert attached.ns["flow"] is flow and flow.dataflow is not None
+
+
+def test_deleted_file_reported_once_and_restoring_it_recovers(attached: Shell) -> None:
+    flow = attached.ns["flow"]
+    (attached.folder / "features.py").unlink()
+    assert "the file is gone" in attached.ok("pass")
+    assert attached.ok("pass") == ""
+    attached.write("features.py", FEATURES)
+    assert attached.ok("pass") == ""
+    assert flow.error == ""
+
+
+def test_cell_functions_get_real_annotations(attached: Shell) -> None:
+    attached.ok("%%dataflow\ndef half(total: float) -> float:\n    return total / 2\n")
+    assert attached.ns["half"].__annotations__ == {"total": float, "return": float}
+
+
+def test_inputs_given_in_a_cell_update_states_after_it(shell: Shell) -> None:
+    shell.write("features.py", FEATURES)
+    shell.write("helpers.py", HELPERS)
+    shell.ok("%dataflow features.py --no-widget")
+    flow = shell.ns["flow"]
+    shell.ok(DATA + "\nflow.inputs.update(data)")
+    assert flow.widget.states["total"] == "idle"  # pushed by the post-cell hook
+
+
+def test_what_if_run_reports_what_ran_and_stores_nothing(attached: Shell) -> None:
+    flow = attached.ns["flow"]
+    flow.run("total")
+    out = flow.run("total", overrides={"scaled": pd_series([1.0, 1.0])})
+    assert out["total"] == 2.0 and flow.last_ran == ["total"]
+    assert flow.results["total"] != 2.0
+
+
+def pd_series(values: list[float]):
+    import pandas as pd
+
+    return pd.Series(values)

@@ -38,7 +38,6 @@ class Plan:
 
     outputs: tuple[str, ...]
     steps: tuple[Step, ...]
-    inputs: tuple[str, ...]  # external names the steps read
     # input -> the distinct (annotation, consumer) pairs among the steps: the per-run type check
     checks: tuple[tuple[str, tuple[tuple[Any, str], ...]], ...] = ()
 
@@ -77,7 +76,7 @@ def make_plan(graph: Graph, outputs: Sequence[str], given: Collection[str]) -> P
         args, keywords = _split_arguments(node, set(present[name]))
         steps.append(Step(node, args, keywords, tuple(frees.get(i, ()))))
     read = dict.fromkeys(p for name in to_run for p in present[name] if p in given)
-    return Plan(tuple(outputs), tuple(steps), tuple(read), _input_checks(graph, read, to_run))
+    return Plan(tuple(outputs), tuple(steps), _input_checks(graph, read, to_run))
 
 
 def _input_checks(

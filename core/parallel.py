@@ -56,6 +56,7 @@ def run_parallel(
                 for other in running:
                     other.cancel()
                 error = node_error(step, values, exc if isinstance(exc, Exception) else RuntimeError(exc))
+                error.__cause__ = exc
                 for hook in hooks:
                     hook.after_node(name, None, 0.0, error)
                 raise error from exc

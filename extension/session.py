@@ -268,7 +268,9 @@ class Session:
             value = self.inputs[name] if name in self.inputs else self.config[name]
             widget.show_preview(name, preview(value), "fresh")
         else:
-            widget.show_preview(name, self.explain_missing(name, [name]), "missing-input")
+            how = self.explain_missing(name, [name])["html"]
+            summary = f"{name!r} is an input with no value yet"
+            widget.show_preview(name, {"summary": summary, "html": how}, "missing-input")
 
     def _current(self) -> Dataflow:
         if self.dataflow is None:

@@ -180,6 +180,7 @@ function render({ model, el }) {
   let view = { x: 0, y: 0, k: 1 };
   let size = { width: 0, height: 0 };
   let fitted = false;
+  let engaged = false; // pressed inside the graph since the pointer last left it
   let follow = true; // refit when the graph changes, until the user pans or zooms ("fit" resumes)
   let pending = ""; // the node clicked but not yet acknowledged (shown as running at once)
 
@@ -300,6 +301,7 @@ function render({ model, el }) {
   const nodeOf = (target) => (target.closest ? target.closest(".sf-node") : null);
   const listeners = {
     pointerdown(e) {
+      engaged = true;
       if (e.button !== 0) return;
       const g = nodeOf(e.target);
       drag = { x: e.clientX, y: e.clientY, vx: view.x, vy: view.y, node: g ? g.dataset.node : "", moved: false };
@@ -328,10 +330,14 @@ function render({ model, el }) {
       ui.root.classList.remove("sf-panning");
     },
     wheel(e) {
+      // The notebook scrolls past the graph; the wheel zooms only with Ctrl/Cmd (a trackpad
+      // pinch sends Ctrl) or once the user has pressed inside the graph.
+      if (!(e.ctrlKey || e.metaKey || engaged)) return;
       e.preventDefault();
       const rect = ui.svg.getBoundingClientRect();
       zoomAt(Math.exp(-e.deltaY * 0.0015), e.clientX - rect.left, e.clientY - rect.top);
     },
+    mouseleave() { engaged = false; },
     keydown(e) {
       const g = nodeOf(e.target);
       if (g && (e.key === "Enter" || e.key === " ")) {

@@ -7,6 +7,7 @@ import graphlib
 import importlib
 import inspect
 import logging
+import os
 import statistics
 import subprocess
 import sys
@@ -153,10 +154,16 @@ def run_graphs(
     return rows
 
 
+# Imports are timed as a user runs them: with `.pyc` caches (the warm-up run writes them),
+# even where the calling environment sets PYTHONDONTWRITEBYTECODE.
+_USER_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def _importtime_ms(code: str) -> float | None:
     """What `-X importtime` bills to the imports `code` triggers (interpreter start-up excluded)."""
     done = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", code],
+        env=_USER_ENV,
         capture_output=True,
         text=True,
         check=False,
@@ -180,7 +187,7 @@ def run_imports(
     repeats: int,
 ) -> tuple[dict[str, timing.Timing], dict[str, float | None], list[str] | None]:
     commands = {label: [sys.executable, "-c", code] for label, code in IMPORTS.items()}
-    times = timing.process_times(commands, repeats)
+    times = timing.process_times(commands, repeats, env=_USER_ENV)
     own: dict[str, float | None] = {}
     for label, code in IMPORTS.items():
         runs = [ms for _ in range(5) if (ms := _importtime_ms(code)) is not None]

@@ -72,13 +72,16 @@ def round_robin(
 
 
 def process_times(
-    commands: Mapping[str, Sequence[str]], repeats: int, cwd: str | None = None
+    commands: Mapping[str, Sequence[str]],
+    repeats: int,
+    cwd: str | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> dict[str, Timing]:
     """Wall time of whole fresh processes, interleaved; a non-zero exit is an error."""
     results: dict[str, Timing] = {}
     samples: dict[str, list[float]] = {name: [] for name in commands}
     for name, argv in commands.items():  # warm-up: writes .pyc files, fills the OS cache
-        done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, check=False)
+        done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             lines = done.stderr.strip().splitlines() or [f"exit {done.returncode}"]
             results[name] = Timing(error=lines[-1].split(":")[0])
@@ -87,7 +90,7 @@ def process_times(
         k = r % len(names) if names else 0
         for name in names[k:] + names[:k]:
             start = time.perf_counter_ns()
-            subprocess.run(commands[name], cwd=cwd, capture_output=True, check=False)
+            subprocess.run(commands[name], cwd=cwd, env=env, capture_output=True, check=False)
             samples[name].append(time.perf_counter_ns() - start)
     for name in names:
         results[name] = Timing(samples=tuple(samples[name]))

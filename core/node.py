@@ -9,7 +9,7 @@ import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import Problem
 
@@ -22,9 +22,10 @@ class _NoDefault:
 NO_DEFAULT: Any = _NoDefault()
 
 
-@dataclass(frozen=True)
-class Param:
-    """One parameter: an edge to the node of that name, or an external input."""
+class Param(NamedTuple):
+    """One parameter: an edge to the node of that name, or an external input.
+
+    A named tuple rather than a frozen dataclass: builds create thousands of them."""
 
     name: str
     annotation: Any
@@ -82,13 +83,16 @@ def _target(func: Callable[..., Any]) -> Callable[..., Any]:
     return inspect.unwrap(func) if hasattr(func, "__wrapped__") else func
 
 
+def _location(code: types.CodeType) -> str:
+    return f"{os.path.basename(code.co_filename)}:{code.co_firstlineno}"
+
+
 def read_node(
     func: Callable[..., Any], name: str, source: str
 ) -> tuple[Node | None, list[Problem]]:
     """Read a function's parameters and annotations; return the node or the problems."""
     target = _target(func)
     code: types.CodeType = target.__code__
-    location = f"{os.path.basename(code.co_filename)}:{code.co_firstlineno}"
     annotations: dict[str, Any] = getattr(target, "__annotations__", {})
     if any(isinstance(a, str) for a in annotations.values()):
         try:
@@ -96,27 +100,30 @@ def read_node(
         except Exception as exc:  # NameError for a typo, anything from a broken forward ref
             fix = "import the names used in the annotations, or correct the typo"
             problem = Problem(
-                "annotation", name, location,
+                "annotation", name, _location(code),
                 f"function {name!r}: cannot resolve its annotations ({exc})", fix,
             )
             return None, [problem]
     names = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
     positional = names[: code.co_argcount]
-    defaults = dict(zip(reversed(positional), reversed(target.__defaults__ or ()), strict=False))
-    defaults.update(target.__kwdefaults__ or {})
+    defaults: dict[str, Any] = {}
+    if target.__defaults__:
+        defaults.update(zip(reversed(positional), reversed(target.__defaults__), strict=False))
+    if target.__kwdefaults__:
+        defaults.update(target.__kwdefaults__)
     unannotated = [n for n in names if n not in annotations]
     problems = []
     if unannotated:
         shown = ", ".join(repr(n) for n in unannotated)
         problems.append(Problem(
-            "annotation", name, location,
+            "annotation", name, _location(code),
             f"function {name!r}: parameter {shown} has no type annotation",
             f"annotate it, e.g. `{unannotated[0]}: pd.Series` "
             "(use `typing.Any` to accept anything)",
         ))
     if "return" not in annotations:
         problems.append(Problem(
-            "annotation", name, location,
+            "annotation", name, _location(code),
             f"function {name!r} has no return annotation",
             f"add one, e.g. `def {name}(...) -> pd.Series:` "
             "(use `-> typing.Any` to skip the check)",
@@ -126,7 +133,7 @@ def read_node(
     params = tuple(
         Param(n, annotations[n], defaults.get(n, NO_DEFAULT), n not in positional) for n in names
     )
-    tags = dict(getattr(func, "__sideflow_tags__", {}))
+    tags = dict(getattr(func, "__sideflow_tags__", ()))
     node = Node(name, func, params, annotations["return"], code.co_filename,
                 code.co_firstlineno, source, tags)
     return node, []

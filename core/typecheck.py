@@ -59,6 +59,8 @@ def _is_class_match(producer: type, consumer: type) -> bool:
 
 def is_compatible(producer: Any, consumer: Any) -> bool:
     """True when a value declared as `producer` may be passed where `consumer` is declared."""
+    if producer is consumer and isinstance(producer, type):  # the common case, made cheap
+        return True
     producer, consumer = unwrap(producer), unwrap(consumer)
     if producer is consumer or producer is Any or consumer is Any or consumer is object:
         return True

@@ -322,8 +322,21 @@ class Session:
             self._push(force=True)
         return self._widget
 
+    # The current DAG's read-only views, so `flow.x` works as for a `Dataflow`.
     def visualize(self, **options: Any) -> Any:
         return self._current().visualize(**options)
+
+    def to_dot(self, **options: Any) -> str:
+        return self._current().to_dot(**options)
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return self._current().to_json(indent)
+
+    def upstream(self, name: str) -> list[str]:
+        return self._current().upstream(name)
+
+    def downstream(self, name: str) -> list[str]:
+        return self._current().downstream(name)
 
     def _scene(self) -> dict[str, Any]:
         from sideflow.scene import build_scene

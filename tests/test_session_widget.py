@@ -132,3 +132,10 @@ def test_body_only_edit_reuses_the_layout(session: Session, tmp_path: Path, monk
     )
     assert session.check()
     assert len(calls) == 1
+
+
+def test_session_offers_the_dataflow_views(session: Session) -> None:
+    assert session.upstream("ratio") == ["spend", "signups", "avg_3wk_spend"]
+    assert session.downstream("avg_3wk_spend") == ["ratio"]
+    assert '"avg_3wk_spend" -> "ratio"' in session.to_dot()
+    assert '"name": "boom"' in session.to_json()

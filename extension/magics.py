@@ -51,7 +51,8 @@ class DataflowMagics(Magics):
         Line: `%dataflow features.py --inputs data` attaches modules and shows the graph.
         Cell: `%%dataflow` adds the cell's functions to the same dataflow; re-running the
         cell replaces what it added. Modules are reloaded and the graph rebuilt before
-        every cell when their content changed.
+        every cell when their content changed. `%dataflow` again on the same name updates
+        that session in place (modules, --config, --inputs); alone, it shows the widget.
         """
         args = parse_argstring(self.dataflow, line)
         if not args.name.isidentifier():

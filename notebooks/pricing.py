@@ -7,6 +7,7 @@ sets the flat policy's discount.
 
 import numpy as np
 import pandas as pd
+
 import sideflow
 
 TIERS = [0, 100, 500, np.inf]  # units: [0, 100) no discount, [100, 500) 5%, 500 and up 12%

@@ -9,8 +9,9 @@ import argparse
 import sys
 
 import marketing
-import sideflow
 from marketing_data import weekly_marketing
+
+import sideflow
 
 FEATURES = ["spend", "signups", "avg_3wk_spend", "spend_per_signup", "spend_zscore"]
 SUMMARY = ["total_spend", "blended_cost_per_signup"]

@@ -128,10 +128,7 @@ class Dataflow:
             raise InputError(msg)
         unknown = [name for name in overrides if name not in self.graph]
         if unknown:  # a typo here would silently run the real upstream instead
-            import difflib
-
-            known = [*self.graph.nodes, *self.graph.inputs]
-            hints = {n: difflib.get_close_matches(n, known, n=1) for n in unknown}
+            hints = self._close_names(unknown, 1)
             shown = ", ".join(f"{n!r}" + (f" (did you mean {hints[n][0]!r}?)" if hints[n] else "")
                               for n in unknown)
             msg = f"overrides name {shown}: not a function or input of this dataflow"
@@ -186,11 +183,14 @@ class Dataflow:
     def _check_known(self, names: Iterable[str]) -> None:
         unknown = [n for n in names if n not in self.graph]
         if unknown:
-            known = [*self.graph.nodes, *self.graph.inputs]
-            import difflib
+            raise UnknownOutputError(unknown, self._close_names(unknown, 3), self.graph.unmatched)
 
-            close = {n: difflib.get_close_matches(n, known, n=3) for n in unknown}
-            raise UnknownOutputError(unknown, close, self.graph.unmatched)
+    def _close_names(self, unknown: Sequence[str], count: int) -> dict[str, list[str]]:
+        """For each unknown name, the known ones it may be a typo of (for the error text)."""
+        import difflib
+
+        known = [*self.graph.nodes, *self.graph.inputs]
+        return {n: difflib.get_close_matches(n, known, n=count) for n in unknown}
 
     def _ordered(self, names: set[str]) -> list[str]:
         position = self.graph.position

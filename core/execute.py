@@ -117,21 +117,22 @@ def run_plan(plan: Plan, values: dict[str, Any], hooks: Sequence[NodeHooks] = ()
     __tracebackhide__ = True  # IPython: tracebacks show user code, not ours
     if hooks:
         _run_with_hooks(plan, values, hooks)
-    else:
+    else:  # the hot loop: no hooks, no timing, one call per node
         for step in plan.steps:
-            node = step.node
             try:
-                if step.keywords:
-                    values[node.name] = node.func(
-                        *[values[a] for a in step.args], **{k: values[k] for k in step.keywords}
-                    )
-                else:
-                    values[node.name] = node.func(*[values[a] for a in step.args])
+                values[step.node.name] = _call(step, values)
             except Exception as exc:
                 raise node_error(step, values, exc) from exc
             for name in step.free:
                 del values[name]
     return {name: values[name] for name in plan.outputs}
+
+
+def _call(step: Step, values: Mapping[str, Any]) -> Any:
+    __tracebackhide__ = True  # IPython: tracebacks show user code, not ours
+    if step.keywords:
+        return step.node.func(*[values[a] for a in step.args], **{k: values[k] for k in step.keywords})
+    return step.node.func(*[values[a] for a in step.args])
 
 
 def _run_with_hooks(plan: Plan, values: dict[str, Any], hooks: Sequence[NodeHooks]) -> None:
@@ -142,12 +143,7 @@ def _run_with_hooks(plan: Plan, values: dict[str, Any], hooks: Sequence[NodeHook
             hook.before_node(node.name)
         started = time.perf_counter()
         try:
-            if step.keywords:
-                result = node.func(
-                    *[values[a] for a in step.args], **{k: values[k] for k in step.keywords}
-                )
-            else:
-                result = node.func(*[values[a] for a in step.args])
+            result = _call(step, values)
         except Exception as exc:
             seconds = time.perf_counter() - started
             error = node_error(step, values, exc)
@@ -161,8 +157,6 @@ def _run_with_hooks(plan: Plan, values: dict[str, Any], hooks: Sequence[NodeHook
             hook.after_node(node.name, result, seconds, None)
         for name in step.free:
             del values[name]
-
-
 
 
 def node_error(step: Step, values: Mapping[str, Any], exc: Exception) -> NodeError:

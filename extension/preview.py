@@ -82,10 +82,10 @@ def _preview(value: Any, max_rows: int, max_bytes: int) -> dict[str, str]:
     if value is None or isinstance(value, numbers.Number | datetime.date | datetime.timedelta):
         return _scalar(value, max_bytes)
     if isinstance(value, abc.Mapping):
-        summary = f"{_type_name(value)} with {_count(len(value), 'key')}"
+        summary = f"{_type_name(value)} with {count(len(value), 'key')}"
         return _reprlike("mapping", summary, value, max_bytes)
     if isinstance(value, abc.Sequence | abc.Set):
-        summary = f"{_type_name(value)} of {_count(len(value), 'item')}"
+        summary = f"{_type_name(value)} of {count(len(value), 'item')}"
         return _reprlike("sequence", summary, value, max_bytes)
     repr_html = getattr(value, "_repr_html_", None)
     if callable(repr_html) and not isinstance(value, type):
@@ -102,7 +102,7 @@ def _preview(value: Any, max_rows: int, max_bytes: int) -> dict[str, str]:
 
 def _dataframe(df: Any, max_rows: int, max_bytes: int) -> dict[str, str]:
     rows, cols = df.shape
-    summary = f"DataFrame {_count(rows, 'row')} × {_count(cols, 'column')}"
+    summary = f"DataFrame {count(rows, 'row')} × {count(cols, 'column')}"
     head = df.iloc[:max_rows, :MAX_COLS]
     labels = [_cell(c) for c in head.columns]
     header = [["", *labels], ["dtype", *(str(t) for t in head.dtypes)]]
@@ -117,7 +117,7 @@ def _dataframe(df: Any, max_rows: int, max_bytes: int) -> dict[str, str]:
 
 def _series(s: Any, max_rows: int, max_bytes: int) -> dict[str, str]:
     name = "" if s.name is None else f" {s.name!r}"
-    summary = f"Series{name} {_count(len(s), 'row')}, dtype {s.dtype}"
+    summary = f"Series{name} {count(len(s), 'row')}, dtype {s.dtype}"
     head = s.iloc[:max_rows]
     header = [["", _cell("" if s.name is None else s.name)]]  # the dtype is in the summary
     body = [[_cell(i), _cell(v)] for i, v in zip(head.index, head.tolist(), strict=True)]
@@ -147,7 +147,7 @@ def _scalar(value: Any, max_bytes: int) -> dict[str, str]:
 
 def _text(value: str | bytes | bytearray, max_bytes: int) -> dict[str, str]:
     unit = "character" if isinstance(value, str) else "byte"
-    summary = f"{_type_name(value)}, {_count(len(value), unit)}"
+    summary = f"{_type_name(value)}, {count(len(value), unit)}"
     text = _clip(value if isinstance(value, str) else repr(value[:max_bytes]), max_bytes)
     return _result("text", summary, _wrap("text", _pre(text)), text)
 
@@ -258,7 +258,8 @@ def _result(kind: str, summary: str, markup: str, text: str) -> dict[str, str]:
     return {"kind": kind, "summary": summary, "html": markup, "text": text}
 
 
-def _count(n: int, noun: str) -> str:
+def count(n: int, noun: str) -> str:
+    """`1 row`, `10,000,000 rows`."""
     return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 

@@ -16,6 +16,8 @@ from .reload import WatchedModule
 from .states import State, missing_inputs, node_states
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
     from .widget import GraphWidget
 
 Printer = Callable[[str], None]
@@ -57,7 +59,7 @@ class Session:
         self._stale: set[str] = set()
         self._computed_with: dict[str, str] = {}  # node -> code hash its result was computed with
         self._input_seen: dict[str, Any] = {}  # input values as of the last check, by identity
-        self._running: str | None = None
+        self._running: set[str] = set()  # several at once on an executor
         self._widget: GraphWidget | None = None
         self._pushed = 0.0
         self.attach(modules)
@@ -193,8 +195,11 @@ class Session:
         outputs: str | Sequence[str],
         inputs: Mapping[str, Any] | None = None,
         overrides: Mapping[str, Any] | None = None,
+        executor: Executor | None = None,
     ) -> dict[str, Any]:
         """Like `Dataflow.run`, reusing fresh results and computing only stale or missing nodes.
+
+        With an `executor`, independent nodes run at the same time (states stay live).
 
         Given inputs are remembered (clicks use them). A run with `overrides` is a
         what-if: its values are returned, not stored in `results`.
@@ -214,12 +219,14 @@ class Session:
         if overrides:
             touched = flow.graph.descendants(overrides) | set(overrides)
             reuse = {n: self.results[n] for n in fresh if n not in touched}
-            return flow.run(wanted, given, {**reuse, **overrides}, hooks=[_Ran(self.last_ran)])
+            return flow.run(
+                wanted, given, {**reuse, **overrides}, hooks=[_Ran(self.last_ran)], executor=executor
+            )
         reuse = {n: self.results[n] for n in fresh}
         try:
-            return flow.run(wanted, given, reuse, hooks=[_Recorder(self)])
+            return flow.run(wanted, given, reuse, hooks=[_Recorder(self)], executor=executor)
         finally:
-            self._running = None
+            self._running.clear()
             self._push(force=True)
 
     def run_node(self, name: str) -> None:
@@ -305,8 +312,8 @@ class Session:
         if self.dataflow is None:
             return {}
         states = node_states(self.dataflow.graph, self._fresh(), self._stale, self.errors, self._provided())
-        if self._running is not None:
-            states[self._running] = "running"
+        for name in self._running:
+            states[name] = "running"
         return states
 
     @property
@@ -386,13 +393,13 @@ class _Recorder:
 
     def before_node(self, name: str) -> None:
         session = self.session
-        session._running = name
+        session._running.add(name)
         session.last_ran.append(name)
         session._push()
 
     def after_node(self, name: str, result: Any, seconds: float, error: BaseException | None) -> None:
         session = self.session
-        session._running = None
+        session._running.discard(name)
         node = session._current().graph.nodes[name]
         session._computed_with[name] = node.code_hash
         if error is not None:

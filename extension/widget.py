@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -9,13 +10,15 @@ from typing import Any
 import anywidget
 import traitlets as t
 
+from .preview import count as _count
 from .preview import preview_error
+from .states import State
 
 __all__ = ["STATES", "GraphWidget"]
 
 _STATIC = Path(__file__).parent / "static"
 
-STATES = ("input", "idle", "running", "fresh", "stale", "error", "missing-input")
+STATES: tuple[str, ...] = typing.get_args(State)  # one list: states.py; graph.js is tested against it
 PREVIEW_STATUSES = ("fresh", "error", "missing-input", "refused")
 
 
@@ -119,7 +122,3 @@ class GraphWidget(anywidget.AnyWidget):
             self.show_preview(node, preview_error(exc), "error")
         finally:
             self.busy = ""
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")

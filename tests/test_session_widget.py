@@ -139,3 +139,14 @@ def test_session_offers_the_dataflow_views(session: Session) -> None:
     assert session.downstream("avg_3wk_spend") == ["ratio"]
     assert '"avg_3wk_spend" -> "ratio"' in session.to_dot()
     assert '"name": "boom"' in session.to_json()
+
+
+def test_session_runs_on_an_executor(session: Session) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    session.inputs["signups"] = pd.Series([1.0, 1.0, 2.0, 2.0])
+    with ThreadPoolExecutor(2) as pool:
+        out = session.run(["ratio", "table"], executor=pool)
+    assert out["ratio"].tolist() == [3.0, 4.5, 3.0, 4.5]
+    assert sorted(session.last_ran) == ["avg_3wk_spend", "ratio", "table"]
+    assert session.states["ratio"] == "fresh" and session.states["table"] == "fresh"

@@ -90,7 +90,7 @@ class Session:
         return self.rebuild(fix="correct the config with flow.set_config({...})")
 
     def check(self) -> bool:
-        """Before each cell: reload changed modules (by content hash) and rebuild. Cheap when
+        """Before each cell: reload changed modules (by content) and rebuild. Cheap when
         nothing changed. Returns True when the DAG was rebuilt."""
         changed = [w for w in self.watched if w.changed()]
         loaded = [self._load(w) for w in changed]

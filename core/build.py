@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 from .decorators.config import conditions
 from .errors import BuildError, Problem
 from .graph import Graph, Input
-from .node import Node, read_node
+from .node import Node, function_location, read_node
 from .sources import Source
 from .typecheck import describe, is_compatible
 
@@ -23,10 +22,7 @@ class _Candidate:
 
     @property
     def location(self) -> str:
-        code = getattr(self.func, "__code__", None)
-        if code is None:
-            return self.source.label
-        return f"{os.path.basename(code.co_filename)}:{code.co_firstlineno}"
+        return function_location(self.func)
 
 
 def build_graph(

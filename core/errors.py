@@ -6,10 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 
-class SideflowWarning(UserWarning):
-    """Base class of the warnings sideflow emits."""
-
-
 class DataflowError(Exception):
     """Base class of every error sideflow raises."""
 
@@ -21,7 +17,7 @@ class Problem:
     Problems are data first, so a UI can list them; `describe()` is the text.
     """
 
-    kind: str  # "annotation", "type", "cycle", "collision", "config", "variant", "source"
+    kind: str  # "annotation", "type", "cycle", "collision", "config", "variant"
     node: str
     location: str  # "file.py:12"
     message: str

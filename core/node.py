@@ -83,7 +83,9 @@ def _target(func: Callable[..., Any]) -> Callable[..., Any]:
     return inspect.unwrap(func) if hasattr(func, "__wrapped__") else func
 
 
-def _location(code: types.CodeType) -> str:
+def function_location(func: Callable[..., Any]) -> str:
+    """`file.py:12` of a function (of the function it wraps, for decorated ones)."""
+    code = _target(func).__code__
     return f"{os.path.basename(code.co_filename)}:{code.co_firstlineno}"
 
 
@@ -100,7 +102,7 @@ def read_node(
         except Exception as exc:  # NameError for a typo, anything from a broken forward ref
             fix = "import the names used in the annotations, or correct the typo"
             problem = Problem(
-                "annotation", name, _location(code),
+                "annotation", name, function_location(func),
                 f"function {name!r}: cannot resolve its annotations ({exc})", fix,
             )
             return None, [problem]
@@ -116,14 +118,14 @@ def read_node(
     if unannotated:
         shown = ", ".join(repr(n) for n in unannotated)
         problems.append(Problem(
-            "annotation", name, _location(code),
+            "annotation", name, function_location(func),
             f"function {name!r}: parameter {shown} has no type annotation",
             f"annotate it, e.g. `{unannotated[0]}: pd.Series` "
             "(use `typing.Any` to accept anything)",
         ))
     if "return" not in annotations:
         problems.append(Problem(
-            "annotation", name, _location(code),
+            "annotation", name, function_location(func),
             f"function {name!r} has no return annotation",
             f"add one, e.g. `def {name}(...) -> pd.Series:` "
             "(use `-> typing.Any` to skip the check)",

@@ -9,8 +9,9 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from .caching import Cache, CacheWarning
 from .dataflow import Dataflow
-from .decorators import config, tag
+from .decorators import cache, config, tag
 from .errors import (
     BuildError,
     DataflowError,
@@ -31,6 +32,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BuildError",
+    "Cache",
+    "CacheWarning",
     "Dataflow",
     "DataflowError",
     "Input",
@@ -44,6 +47,7 @@ __all__ = [
     "Problem",
     "SourceError",
     "UnknownOutputError",
+    "cache",
     "config",
     "load_ipython_extension",
     "tag",

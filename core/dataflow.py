@@ -15,8 +15,10 @@ from .sources import Source, SourceLike, to_source
 from .typecheck import describe, value_matches
 
 if TYPE_CHECKING:
+    import os
     from concurrent.futures import Executor
 
+    from .caching import Cache
     from .render import Drawing
 
 _PLAN_CACHE_SIZE = 128
@@ -35,12 +37,19 @@ class Dataflow:
         config: Mapping[str, Any] | None = None,
         allow_override: bool = False,
         hooks: Sequence[NodeHooks] = (),
+        cache: Cache | str | os.PathLike[str] | None = None,
     ) -> None:
         self.sources = tuple(to_source(s) for s in sources)
         self.config: Mapping[str, Any] = MappingProxyType(dict(config or {}))
         self.graph: Graph = build_graph(self.sources, self.config, allow_override)
         self.hooks = tuple(hooks)
         self._plans: dict[tuple[tuple[str, ...], frozenset[str]], Plan] = {}
+        # results on disk, keyed by code and data (see core/caching.py); None: no cache
+        self.cache: Cache | None = None
+        if cache is not None:
+            from .caching import as_cache
+
+            self.cache = as_cache(cache)
 
     # -- introspection -------------------------------------------------------------
     @property
@@ -136,6 +145,10 @@ class Dataflow:
         values: dict[str, Any] = {**self.config, **inputs, **overrides}
         plan = self._plan(wanted, frozenset(values))
         self._check_input_types(plan, values, overrides)
+        if self.cache is not None:
+            from .cacheruns import run_cached
+
+            return run_cached(self, self.cache, wanted, values, (*self.hooks, *hooks), executor)
         if executor is not None:
             from .parallel import run_parallel
 

@@ -1,0 +1,189 @@
+"""Running with a cache: load what is stored, compute only the rest, offer what was computed.
+
+Every key is known before anything runs (keys flow from the inputs' fingerprints
+down through the code), so the plan is cut where stored values can stand in: a hit
+on an output means none of its upstream runs. Nodes marked "recompute" are the
+exception: they always run (they may read a file, a clock, a database), and what is
+below them is keyed by their value, fingerprinted after they ran.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .cachekey import Keys, code_identity, compute_keys
+from .caching import Cache, Outcome, behavior_of
+from .execute import NodeHooks, run_plan
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
+    from .cachestore import Entry
+    from .dataflow import Dataflow
+
+
+def run_cached(
+    flow: Dataflow,
+    cache: Cache,
+    outputs: tuple[str, ...],
+    values: dict[str, Any],
+    hooks: Sequence[NodeHooks],
+    executor: Executor | None,
+) -> dict[str, Any]:
+    """`Dataflow.run` with a cache; `values` are the checked inputs, config and overrides."""
+    __tracebackhide__ = True  # IPython: tracebacks show user code, not ours
+    cache.last_run, cache.reasons = {}, {}
+    if cache.store is None:  # off (an unwritable directory): it said so once already
+        return _execute(flow, outputs, values, hooks, executor)
+    plan = flow._plan(outputs, frozenset(values))
+    produced: dict[str, tuple[Any, str | None]] = {}  # this run's values and their keys
+    for step in plan.steps:  # "recompute" nodes run first: what is below is keyed by their value
+        if behavior_of(step.node) == "recompute" and step.node.name not in produced:
+            given = {**values, **{n: v for n, (v, _) in produced.items()}}
+            _run_once(flow, cache, (step.node.name,), given, hooks, executor, produced)
+    given = {**values, **{n: v for n, (v, _) in produced.items()}}
+    return _run_once(flow, cache, outputs, given, hooks, executor, produced)
+
+
+def _run_once(
+    flow: Dataflow,
+    cache: Cache,
+    outputs: tuple[str, ...],
+    values: dict[str, Any],
+    hooks: Sequence[NodeHooks],
+    executor: Executor | None,
+    produced: dict[str, tuple[Any, str | None]],
+) -> dict[str, Any]:
+    __tracebackhide__ = True
+    graph = flow.graph
+    plan = flow._plan(outputs, frozenset(values))
+    names = [step.node.name for step in plan.steps]
+
+    def known(name: str, value: Any) -> str | None:
+        held = produced.get(name)
+        if held is not None and held[0] is value:
+            return held[1]
+        return cache.known_key(name, value)
+
+    keys = compute_keys(graph, names, values, known)
+    _explain(cache, keys, names)
+    assert cache.store is not None
+    stored = cache.store.lookup(
+        k for n in names if (k := keys.key(n)) is not None and behavior_of(graph.nodes[n]) != "recompute"
+    )
+    loaded: dict[str, Any] = {}
+    while True:  # a bad entry turns into a miss, which may need upstream values: plan again
+        hits = _cut(flow, outputs, names, values, keys, stored)
+        bad = None
+        for name in hits:
+            if name in loaded:
+                continue
+            entry = stored[keys.keys[name] or ""]
+            ok, value = cache.load(entry)
+            if not ok:
+                bad = entry
+                break
+            loaded[name] = value
+            produced[name] = (value, entry.key)
+            _announce(hooks, name, value, entry)
+            cache.remember(name, value, entry.key)
+            cache.last_run[name] = "hit"
+        if bad is None:
+            break
+        del stored[bad.key]
+    given = {**values, **{n: loaded[n] for n in hits}}
+    recorder = _Offer(flow, cache, keys, produced)
+    return _execute(flow, outputs, given, (*hooks, recorder), executor)
+
+
+def _cut(
+    flow: Dataflow,
+    outputs: tuple[str, ...],
+    names: Sequence[str],
+    values: Mapping[str, Any],
+    keys: Keys,
+    stored: Mapping[str, Entry],
+) -> list[str]:
+    """The stored nodes to load, in graph order: walking up from the outputs, a node
+    with an entry stands in for itself and everything above it."""
+    graph = flow.graph
+    needed = {o for o in outputs if o not in values}
+    hits = []
+    for name in reversed(names):
+        if name not in needed:
+            continue
+        key = keys.key(name)
+        if key is not None and key in stored and behavior_of(graph.nodes[name]) != "recompute":
+            hits.append(name)
+            continue
+        needed.update(p for p in graph.parents[name] if p in graph.nodes and p not in values)
+    hits.reverse()
+    return hits
+
+
+def _explain(cache: Cache, keys: Keys, names: Sequence[str]) -> None:
+    """Tell once per cause which nodes it leaves uncached, and why."""
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        if keys.key(name) is None:
+            why = keys.why.get(name, "no key")
+            cache.reasons[name] = why
+            cache.last_run[name] = "uncached"
+            cause = why.split(": ", 1)[1] if why.startswith("upstream ") else why
+            groups.setdefault(cause, []).append(name)
+    for cause, below in groups.items():
+        shown = ", ".join(repr(n) for n in below[:5])
+        if len(below) > 5:
+            shown += f" and {len(below) - 5} more"
+        cache.tell(f"sideflow: not caching {shown}: {cause} (they are computed each run)", once=cause)
+
+
+def _announce(hooks: Sequence[NodeHooks], name: str, value: Any, entry: Entry) -> None:
+    for hook in hooks:
+        cached = getattr(hook, "cached_node", None)
+        if cached is not None:
+            cached(name, value, entry.created, entry.compute_seconds)
+
+
+def _execute(
+    flow: Dataflow,
+    outputs: tuple[str, ...],
+    values: dict[str, Any],
+    hooks: Sequence[NodeHooks],
+    executor: Executor | None,
+) -> dict[str, Any]:
+    __tracebackhide__ = True
+    plan = flow._plan(outputs, frozenset(values))
+    if executor is not None:
+        from .parallel import run_parallel
+
+        return run_parallel(plan, values, executor, hooks)
+    return run_plan(plan, values, hooks)
+
+
+class _Offer:
+    """Engine hooks: offer each computed value to the cache and note its key."""
+
+    def __init__(self, flow: Dataflow, cache: Cache, keys: Keys,
+                 produced: dict[str, tuple[Any, str | None]]) -> None:
+        self.graph = flow.graph
+        self.cache = cache
+        self.keys = keys
+        self.produced = produced
+
+    def before_node(self, name: str) -> None:
+        pass
+
+    def after_node(self, name: str, result: Any, seconds: float, error: BaseException | None) -> None:
+        key = self.keys.key(name)
+        if error is None:
+            self.produced[name] = (result, key)
+        if error is not None or key is None:
+            return
+        node = self.graph.nodes[name]
+        identity = code_identity(node)
+        meta = {"code": identity[0].removeprefix("code "), "packages": ", ".join(identity[1:])}
+        outcome: Outcome = self.cache.offer(node, key, result, seconds, meta)
+        self.cache.last_run[name] = outcome
+        self.cache.remember(name, result, key)

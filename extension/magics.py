@@ -16,7 +16,7 @@ from IPython.display import display
 
 from sideflow.sources import is_path
 
-from .options import parse_config, parse_inputs, parse_outputs
+from .options import DEFAULT_CACHE, parse_cache, parse_config, parse_inputs, parse_outputs
 from .session import Session
 
 if TYPE_CHECKING:
@@ -44,6 +44,9 @@ class DataflowMagics(Magics):
     @argument("-n", "--name", default="flow", help="the variable bound to the session (default: flow)")
     @argument("-r", "--run", help="outputs to compute and display now: OUT[,OUT...]")
     @argument("--no-widget", action="store_true", help="do not display the graph widget")
+    @argument("--cache", metavar="DIR",
+              help=f"cache results in DIR (default: {DEFAULT_CACHE} beside the notebook)")
+    @argument("--no-cache", action="store_true", help="do not cache results on disk")
     @line_cell_magic
     def dataflow(self, line: str, cell: str | None = None) -> None:
         """Attach side-by-side modules as a live dataflow, bound as `flow` (see --name).
@@ -61,6 +64,7 @@ class DataflowMagics(Magics):
         config = parse_config(args.config, namespace)
         inputs = parse_inputs(args.inputs, namespace)
         outputs = parse_outputs(args.run)
+        cache = parse_cache(args.cache, args.no_cache)
         for source in args.sources:
             _check_source(source)
         session = self.extension.sessions.get(args.name)
@@ -68,12 +72,15 @@ class DataflowMagics(Magics):
         if session is None:
             if not created:
                 raise UsageError("%dataflow needs a module: %dataflow features.py [--inputs VAR]")
-            session = Session(args.sources, config=config, inputs=inputs, name=args.name)
+            session = Session(args.sources, config=config, inputs=inputs, name=args.name,
+                              cache=cache or None)
             self.extension.sessions[args.name] = session
         else:  # the same name again: update the session in place (cells, results, widget stay)
             session.inputs.update(inputs)
             if args.config:
                 session.set_config({**session.config, **config})
+            if args.cache or args.no_cache:
+                session.use_cache(cache or None)
             if args.sources:
                 session.attach(args.sources)
         namespace[args.name] = session

@@ -51,6 +51,16 @@ def parse_inputs(name: str | None, namespace: Mapping[str, Any]) -> dict[str, An
     raise UsageError(f"--inputs: {name!r} is a {type(value).__name__}; give a dict or a DataFrame")
 
 
+DEFAULT_CACHE = ".sideflow/cache"
+
+
+def parse_cache(directory: str | None, off: bool) -> str:
+    """`--cache DIR` / `--no-cache`: the directory to cache in ("" for none)."""
+    if off and directory:
+        raise UsageError("--cache and --no-cache: give one or the other")
+    return "" if off else _unquote(directory or DEFAULT_CACHE)
+
+
 def parse_outputs(text: str | None) -> list[str]:
     return [part.strip() for part in (text or "").split(",") if part.strip()]
 

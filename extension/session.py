@@ -16,7 +16,10 @@ from .reload import WatchedModule
 from .states import State, missing_inputs, node_states
 
 if TYPE_CHECKING:
+    import os
     from concurrent.futures import Executor
+
+    from sideflow import Cache
 
     from .widget import GraphWidget
 
@@ -42,6 +45,7 @@ class Session:
         name: str = "flow",
         cwd: str | Path | None = None,
         printer: Printer = print,
+        cache: Cache | str | os.PathLike[str] | None = None,
     ) -> None:
         self.name = name
         self._config = dict(config or {})
@@ -62,6 +66,9 @@ class Session:
         self._running: set[str] = set()  # several at once on an executor
         self._widget: GraphWidget | None = None
         self._pushed = 0.0
+        self.cache: Cache | None = None  # results on disk across kernel restarts (see use_cache)
+        self.cached: dict[str, float] = {}  # node -> when its current result was computed, if loaded
+        self.use_cache(cache)
         self.attach(modules)
 
     # -- building ------------------------------------------------------------------
@@ -69,6 +76,17 @@ class Session:
     def config(self) -> Mapping[str, Any]:
         """Read-only: change it with `set_config`, which rebuilds the DAG."""
         return MappingProxyType(self._config)
+
+    def use_cache(self, cache: Cache | str | os.PathLike[str] | None) -> None:
+        """Cache results in this directory (relative to the notebook), or not at all (None)."""
+        from sideflow import Cache
+
+        if cache is None or isinstance(cache, Cache):
+            self.cache = cache
+        else:
+            self.cache = Cache(self.cwd / Path(cache))
+        if self.dataflow is not None:
+            self.dataflow.cache = self.cache
 
     def attach(self, modules: Sequence[str]) -> bool:
         """Watch these side modules (instead of the current ones) and rebuild; cells,
@@ -141,7 +159,7 @@ class Session:
     def _build(self) -> Dataflow | DataflowError:
         sources = [from_module(w.module) for w in self.watched if w.module is not None]
         try:
-            return Dataflow(*sources, *self.cells.values(), config=self._config)
+            return Dataflow(*sources, *self.cells.values(), config=self._config, cache=self.cache)
         except DataflowError as exc:
             return exc
 
@@ -186,7 +204,7 @@ class Session:
             self._push(force=True)
 
     def _forget(self, name: str) -> None:
-        for record in (self.results, self.durations, self._computed_with):
+        for record in (self.results, self.durations, self._computed_with, self.cached):
             record.pop(name, None)
 
     # -- running -------------------------------------------------------------------
@@ -355,7 +373,7 @@ class Session:
         if self._widget is None or (not force and now - self._pushed < _PUSH_EVERY):
             return
         self._pushed = now
-        self._widget.update(states=self.states, durations=self.durations)
+        self._widget.update(states=self.states, durations=self.durations, cached=self.cached)
 
     def __repr__(self) -> str:
         labels = [w.label for w in self.watched] + [s.label for s in self.cells.values()]
@@ -400,6 +418,7 @@ class _Recorder:
     def after_node(self, name: str, result: Any, seconds: float, error: BaseException | None) -> None:
         session = self.session
         session._running.discard(name)
+        session.cached.pop(name, None)
         node = session._current().graph.nodes[name]
         session._computed_with[name] = node.code_hash
         if error is not None:
@@ -414,3 +433,8 @@ class _Recorder:
             below = session._current().graph.descendants([name])
             session._stale |= below & set(session.results)
         session._push()
+
+    def cached_node(self, name: str, result: Any, created: float, seconds: float) -> None:
+        """A result loaded from the cache: fresh, with the time it took when it was computed."""
+        self.after_node(name, result, seconds, None)
+        self.session.cached[name] = created

@@ -39,6 +39,7 @@ class GraphWidget(anywidget.AnyWidget):
     graph = t.Dict().tag(sync=True)
     states = t.Dict().tag(sync=True)
     durations = t.Dict().tag(sync=True)
+    cached = t.Dict().tag(sync=True)  # node -> when its result (loaded from the cache) was computed
     preview = t.Dict().tag(sync=True)
     message = t.Unicode("").tag(sync=True)
     busy = t.Unicode("").tag(sync=True)
@@ -67,6 +68,7 @@ class GraphWidget(anywidget.AnyWidget):
         states: Mapping[str, str] | None = None,
         durations: Mapping[str, float] | None = None,
         message: str | None = None,
+        cached: Mapping[str, float] | None = None,
     ) -> None:
         """Set several traitlets at once, so the front end sees one consistent change."""
         with self.hold_sync():
@@ -78,6 +80,8 @@ class GraphWidget(anywidget.AnyWidget):
                 self.durations = {k: float(v) for k, v in durations.items()}
             if message is not None:
                 self.message = message
+            if cached is not None:
+                self.cached = {k: float(v) for k, v in cached.items()}
 
     def expression(self, node: str) -> str:
         """What a user types to get the node's value back in the notebook."""

@@ -262,6 +262,7 @@ function render({ model, el }) {
   function applyStates() {
     const states = model.get("states") || {};
     const durations = model.get("durations") || {};
+    const cached = model.get("cached") || {};
     const busy = model.get("busy") || "";
     for (const [name, rec] of nodes) {
       let state = states[name] || (rec.role === "input" ? "input" : "idle");
@@ -273,7 +274,9 @@ function render({ model, el }) {
         rec.g.dataset.state = state;
         rec.state = state;
       }
-      const text = state === "fresh" ? formatDuration(durations[name]) : "";
+      const fromCache = state === "fresh" && name in cached;
+      rec.g.dataset.cached = fromCache ? new Date(cached[name] * 1000).toISOString() : "";
+      const text = state === "fresh" ? formatDuration(durations[name]) + (fromCache ? " · cached" : "") : "";
       if (text !== rec.duration) {
         rec.dur.textContent = text;
         rec.duration = text;
@@ -372,6 +375,7 @@ function render({ model, el }) {
     "change:graph": drawGraph,
     "change:states": acknowledge,
     "change:durations": applyStates,
+    "change:cached": applyStates,
     "change:busy": acknowledge,
     "change:preview": () => { drawPreview(ui.panel, model.get("preview") || {}); acknowledge(); },
     "change:message": drawMessage,

@@ -92,6 +92,7 @@ def _run_once(
         if bad is None:
             break
         del stored[bad.key]
+    cache.store.touch(stored[keys.keys[n] or ""].key for n in hits)  # least recently used goes first
     given = {**values, **{n: loaded[n] for n in hits}}
     recorder = _Offer(flow, cache, keys, produced)
     return _execute(flow, outputs, given, (*hooks, recorder), executor)

@@ -87,13 +87,24 @@ class Store:
         return found
 
     def read(self, entry: Entry) -> Any:
-        """The stored value; raises OSError or the format's error when the file is bad."""
-        file = self.values / entry.file
-        size = file.stat().st_size
-        if size != entry.size:
-            msg = f"{file} has {size} bytes, the index says {entry.size}"
-            raise OSError(msg)
-        return cacheformat.load(str(file), entry.format)
+        """The stored value; raises OSError or the format's error when the file is bad.
+
+        Another process may have replaced the entry since it was looked up (and removed
+        the old file): then the newer row is read."""
+        for _ in range(3):
+            file = self.values / entry.file
+            try:
+                size = file.stat().st_size
+                if size != entry.size:
+                    msg = f"{file} has {size} bytes, the index says {entry.size}"
+                    raise OSError(msg)
+                return cacheformat.load(str(file), entry.format)
+            except FileNotFoundError:
+                newer = self.lookup([entry.key]).get(entry.key)
+                if newer is None or newer.file == entry.file:
+                    raise
+                entry = newer
+        raise FileNotFoundError(entry.file)
 
     def touch(self, keys: Iterable[str]) -> None:
         """Mark entries used now (one transaction for a whole run's hits)."""

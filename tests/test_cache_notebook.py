@@ -119,6 +119,7 @@ def test_cache_options_are_one_line_errors(folder: Path) -> None:
         print(out.stderr + out.stdout)
         print("flow" in ip.user_ns)
     ''')
-    done = subprocess.run([sys.executable, "-c", code], cwd=folder, capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", code], cwd=folder, capture_output=True, text=True,
+                          timeout=120)
     assert "UsageError: --cache and --no-cache: give one or the other" in done.stdout
     assert done.stdout.strip().endswith("False")

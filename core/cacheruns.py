@@ -80,7 +80,7 @@ def _run_once(
             if name in loaded:
                 continue
             entry = stored[keys.keys[name] or ""]
-            ok, value = cache.load(entry)
+            ok, value = cache.load(entry, keep=behavior_of(graph.nodes[name]) == "always")
             if not ok:
                 bad = entry
                 break

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+import types
 import warnings
 import weakref
 from collections.abc import Mapping
@@ -39,9 +40,15 @@ class Cache:
     """Results on disk, keyed by code, inputs, config and package versions."""
 
     def __init__(self, path: str | os.PathLike[str] = ".sideflow/cache",
-                 max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+                 max_bytes: int = DEFAULT_MAX_BYTES, store: Literal["auto", "all"] = "auto") -> None:
+        """`store="auto"`: keep what is dearer to compute than to save and load (measured);
+        `"all"`: keep every value that has a key (but not nodes marked "recompute")."""
+        if store not in ("auto", "all"):
+            msg = f"Cache(store={store!r}): use 'auto' or 'all'"
+            raise ValueError(msg)
         self.path = Path(path).expanduser().absolute()
         self.max_bytes = int(max_bytes)
+        self.policy = store
         self.last_run: dict[str, Outcome] = {}  # node -> what happened to it in the last run
         self.reasons: dict[str, str] = {}  # node -> why it was not cached, for the last run
         self.disabled: str | None = None  # why the cache is off, when it is
@@ -117,9 +124,15 @@ class Cache:
         """Warn once per distinct message, or per `once` (a notebook re-runs the same call
         all day; one warning is news, twenty are noise)."""
         seen = message if once is None else once
-        if seen not in self._told:
-            self._told.add(seen)
-            warnings.warn(message, CacheWarning, stacklevel=4)
+        if seen in self._told:
+            return
+        self._told.add(seen)
+        here = os.path.dirname(__file__)
+        level = 1
+        frame: types.FrameType | None = sys._getframe()
+        while frame is not None and frame.f_code.co_filename.startswith(here):  # point at user code
+            frame, level = frame.f_back, level + 1
+        warnings.warn(message, CacheWarning, stacklevel=level)
 
     # -- keys of values in memory --------------------------------------------------
     def known_key(self, name: str, value: Any) -> str | None:
@@ -135,8 +148,11 @@ class Cache:
             self._produced.pop(name, None)
 
     # -- the policy ----------------------------------------------------------------
-    def load(self, entry: Entry) -> tuple[bool, Any]:
-        """`(True, value)`, or `(False, None)` when the entry is gone or bad (discarded)."""
+    def load(self, entry: Entry, keep: bool = False) -> tuple[bool, Any]:
+        """`(True, value)`, or `(False, None)` when the entry is gone or bad (discarded).
+
+        An entry slower to load than its value was to compute is dropped after this load
+        (unless `keep`: the node asked to be stored), so the next run recomputes it."""
         assert self._store is not None
         started = time.perf_counter()
         try:
@@ -150,6 +166,8 @@ class Cache:
             return False, None
         seconds = time.perf_counter() - started
         self._read_rate = _learn(self._read_rate, entry.size, seconds)
+        if not keep and self.policy == "auto" and 0 < entry.compute_seconds < seconds:
+            self._store.discard([entry])  # slower to load than to compute: recompute next time
         return True, value
 
     def offer(self, node: Node, key: str, value: Any, seconds: float, meta: Mapping[str, str]) -> Outcome:
@@ -161,7 +179,7 @@ class Cache:
         if behavior == "recompute":
             return "recompute"
         size = _size_hint(value)
-        if behavior == "auto" and seconds < _PAYS * self._io_seconds(size):
+        if behavior == "auto" and self.policy == "auto" and seconds < _PAYS * self._io_seconds(size):
             return "computed"
         fmt = choose_format(value, node.tags.get("cache_format"))
         started = time.perf_counter()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import os
 import pickle
+import re
 import sys
 import sysconfig
 import types
@@ -298,8 +299,9 @@ def _feed_pickle(h: _Hash, value: Any) -> None:
     pickler = _Pickler(file, buffers)
     try:
         pickler.dump(value)
-    except Exception as exc:
-        msg = f"{_kind(value)} cannot be pickled ({type(exc).__name__}: {exc})"
+    except Exception as exc:  # addresses left out: the same kind of value gives the same reason
+        detail = re.sub(r" at 0x[0-9a-fA-F]+", "", str(exc))
+        msg = f"{_kind(value)} cannot be pickled ({type(exc).__name__}: {detail})"
         raise Unfingerprintable(msg) from None
     _put(h, b"pickle", file.getbuffer())
     for buffer in buffers:

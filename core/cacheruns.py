@@ -9,7 +9,7 @@ below them is keyed by their value, fingerprinted after they ran.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .cachekey import Keys, code_identity, compute_keys
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from .cachestore import Entry
     from .dataflow import Dataflow
+    from .node import Node
 
 
 def run_cached(
@@ -43,7 +44,7 @@ def run_cached(
             given = {**values, **{n: v for n, (v, _) in produced.items()}}
             _run_once(flow, cache, (step.node.name,), given, hooks, executor, produced)
     given = {**values, **{n: v for n, (v, _) in produced.items()}}
-    return _run_once(flow, cache, outputs, given, hooks, executor, produced)
+    return _run_once(flow, cache, outputs, given, hooks, executor, produced, keep=False)
 
 
 def _run_once(
@@ -54,7 +55,11 @@ def _run_once(
     hooks: Sequence[NodeHooks],
     executor: Executor | None,
     produced: dict[str, tuple[Any, str | None]],
+    keep: bool = True,
 ) -> dict[str, Any]:
+    """One pass: keys, lookup, loads, then the engine for the rest. With `keep`, every
+    value is also kept in `produced` (for the next pass); the last pass keeps nothing, so
+    values nothing needs are freed as they are when running without a cache."""
     __tracebackhide__ = True
     graph = flow.graph
     plan = flow._plan(outputs, frozenset(values))
@@ -85,7 +90,8 @@ def _run_once(
                 bad = entry
                 break
             loaded[name] = value
-            produced[name] = (value, entry.key)
+            if keep:
+                produced[name] = (value, entry.key)
             _announce(hooks, name, value, entry)
             cache.remember(name, value, entry.key)
             cache.last_run[name] = "hit"
@@ -94,7 +100,7 @@ def _run_once(
         del stored[bad.key]
     cache.store.touch(stored[keys.keys[n] or ""].key for n in hits)  # least recently used goes first
     given = {**values, **{n: loaded[n] for n in hits}}
-    recorder = _Offer(flow, cache, keys, produced)
+    recorder = _Offer(flow, cache, keys, produced if keep else None)
     return _execute(flow, outputs, given, (*hooks, recorder), executor)
 
 
@@ -163,11 +169,34 @@ def _execute(
     return run_plan(plan, values, hooks)
 
 
+class _Meta(Mapping[str, str]):
+    """What the index records of a node's code, worked out only when a value is stored."""
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+        self._items: dict[str, str] | None = None
+
+    def _get(self) -> dict[str, str]:
+        if self._items is None:
+            identity = code_identity(self.node)
+            self._items = {"code": identity[0].removeprefix("code "), "packages": ", ".join(identity[1:])}
+        return self._items
+
+    def __getitem__(self, key: str) -> str:
+        return self._get()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+
 class _Offer:
     """Engine hooks: offer each computed value to the cache and note its key."""
 
     def __init__(self, flow: Dataflow, cache: Cache, keys: Keys,
-                 produced: dict[str, tuple[Any, str | None]]) -> None:
+                 produced: dict[str, tuple[Any, str | None]] | None) -> None:
         self.graph = flow.graph
         self.cache = cache
         self.keys = keys
@@ -178,13 +207,11 @@ class _Offer:
 
     def after_node(self, name: str, result: Any, seconds: float, error: BaseException | None) -> None:
         key = self.keys.key(name)
-        if error is None:
+        if error is None and self.produced is not None:
             self.produced[name] = (result, key)
         if error is not None or key is None:
             return
         node = self.graph.nodes[name]
-        identity = code_identity(node)
-        meta = {"code": identity[0].removeprefix("code "), "packages": ", ".join(identity[1:])}
-        outcome: Outcome = self.cache.offer(node, key, result, seconds, meta)
+        outcome: Outcome = self.cache.offer(node, key, result, seconds, _Meta(node))
         self.cache.last_run[name] = outcome
         self.cache.remember(name, result, key)

@@ -178,8 +178,9 @@ class Cache:
         behavior = behavior_of(node)
         if behavior == "recompute":
             return "recompute"
-        size = _size_hint(value)
-        if behavior == "auto" and self.policy == "auto" and seconds < _PAYS * self._io_seconds(size):
+        if behavior == "auto" and self.policy == "auto" and (
+            seconds < _PAYS * _FIXED_SECONDS or seconds < _PAYS * self._io_seconds(_size_hint(value))
+        ):
             return "computed"
         fmt = choose_format(value, node.tags.get("cache_format"))
         started = time.perf_counter()
@@ -225,6 +226,9 @@ def _learn(rate: float, size: int, seconds: float) -> float:
 
 def _size_hint(value: Any) -> int:
     """Bytes to save, roughly, without serializing: buffers for arrays and frames."""
+    nbytes = getattr(value, "nbytes", None)
+    if isinstance(nbytes, int):  # numpy arrays, pandas Series and Index
+        return nbytes
     usage = getattr(value, "memory_usage", None)
     if callable(usage) and type(value).__module__.startswith("pandas"):
         try:
@@ -232,9 +236,6 @@ def _size_hint(value: Any) -> int:
             return int(total.sum() if hasattr(total, "sum") else total)
         except Exception:
             return sys.getsizeof(value)
-    nbytes = getattr(value, "nbytes", None)
-    if isinstance(nbytes, int):
-        return nbytes
     if isinstance(value, (list, tuple, dict, set, frozenset)):
         items = list(value.values() if isinstance(value, dict) else value)[:100]
         each = sum(_size_hint(v) for v in items) / max(len(items), 1)

@@ -71,7 +71,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("module", "data"), CASES, ids=["marketing", "iterate", "features", "flat", "tiered"])
+@pytest.mark.parametrize(
+    ("module", "data"), CASES, ids=["marketing", "iterate", "features", "flat", "tiered"]
+)
 def test_no_cache_cold_and_warm_agree(tmp_path: Path, module: str, data: Any) -> None:
     inputs, config = data()
     path = NOTEBOOKS / module

@@ -205,20 +205,24 @@ def code_changes(before: Fingerprint, after: Fingerprint) -> tuple[Reason, ...]:
         if old.get(what, (None, None))[1] == digest:
             continue
         kind, _, label = what.partition(" ")
+        label = _shown(kind, label)
         if index == 0:
             text = f"its code changed ({label} at {where})"
             reasons.append(Reason("code", label, where, text))
         elif kind == "value":
             verb = "changed" if what in old else "is read now"
-            reasons.append(Reason("value", label, where, f"module value {label} {verb}"))
+            reasons.append(Reason("value", label, where, f"module value {label} ({where}) {verb}"))
         else:
-            verb = "changed" if what in old else "is called now"
-            reasons.append(Reason("helper", label, where, f"helper {label} ({where}) {verb}"))
+            verb = "changed" if what in old else "is used now"
+            noun = "class" if kind == "class" else "helper"
+            reasons.append(Reason("helper", label, where, f"{noun} {label} ({where}) {verb}"))
     for what, (where, _) in old.items():
         if what not in new:
             kind, _, label = what.partition(" ")
+            label = _shown(kind, label)
             rkind: ReasonKind = "value" if kind == "value" else "helper"
-            reasons.append(Reason(rkind, label, where, f"{kind} {label} is no longer used"))
+            noun = {"value": "module value", "class": "class"}.get(kind, "helper")
+            reasons.append(Reason(rkind, label, where, f"{noun} {label} ({where}) is no longer used"))
     for item in after.unknown:
         if item not in before.unknown or not reasons:
             reasons.append(Reason("unknown", item.split(":", 1)[0], "",
@@ -227,6 +231,13 @@ def code_changes(before: Fingerprint, after: Fingerprint) -> tuple[Reason, ...]:
         own, where, _ = after.parts[0]
         reasons.append(Reason("code", own.partition(" ")[2], where, "its code changed"))
     return tuple(reasons)
+
+
+def _shown(kind: str, label: str) -> str:
+    """`features.WINDOW` -> `WINDOW` (the location names the file); `__main__.f` -> `f`."""
+    if kind in ("value", "class"):
+        return label.rpartition(".")[2]
+    return label.removeprefix("__main__.")
 
 
 def describe(reasons: Collection[Reason]) -> str:

@@ -12,8 +12,9 @@ import argparse
 import importlib
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from benchmarks import generate, timing
 from sideflow.extension import Session
@@ -163,10 +164,10 @@ def session_run_costs(folder: Path, repeats: int) -> list[str]:
 
         sinks, names = list(case.sinks), case.inputs
 
-        def engine(flow: Dataflow = flow, sinks: list[str] = sinks, inputs: dict[str, float] = inputs) -> None:
-            flow.run(sinks, inputs)
+        def engine(flow: Dataflow = flow, sinks: list[str] = sinks, given: dict[str, Any] = inputs) -> None:
+            flow.run(sinks, given)
 
-        def ours(session: Session = session, sinks: list[str] = sinks, names: tuple[str, ...] = names) -> None:
+        def ours(session: Session = session, sinks: list[str] = sinks, names: Sequence[str] = names) -> None:
             for name in names:  # a new value: every result is recomputed each time
                 session.inputs[name] = session.inputs[name] + 1.0
             session.run(sinks)

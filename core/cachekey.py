@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import sys
-import types
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -110,63 +109,18 @@ def _digest(text: str) -> str:
 
 
 def code_identity(node: Node) -> list[str]:
-    """The node's code fingerprint, its packages' versions and the Python version."""
-    fingerprint = getattr(node, "fingerprint", None)
-    digest = getattr(fingerprint, "digest", None) or node.code_hash
-    packages = getattr(fingerprint, "packages", None)
-    if packages is None:
-        packages = referenced_packages(node.func)
-    versions = [f"{top} {package_version(top)}" for top in sorted(set(packages))]
-    return [f"code {digest}", f"python {sys.version.split()[0]}", *versions]
+    """The node's canonical code fingerprint, its packages' versions and the Python version."""
+    fingerprint = node.fingerprint
+    versions = [f"{top} {package_version(top)}" for top in sorted(set(fingerprint.packages))]
+    return [f"code {fingerprint.digest}", f"python {sys.version.split()[0]}", *versions]
 
 
 def unknown_code(node: Node) -> str | None:
     """Why the node's code fingerprint cannot be trusted, or None."""
-    unknown = getattr(getattr(node, "fingerprint", None), "unknown", ())
+    unknown = node.fingerprint.unknown
     if unknown:
         return "its code depends on something unknown: " + "; ".join(unknown)
     return None
-
-
-def referenced_packages(func: Callable[..., Any]) -> tuple[str, ...]:
-    """Top-level third-party modules a function's code names (`pd.`, `np.`, `from x import f`).
-
-    Used when the node has no canonical fingerprint with its own `packages`."""
-    target = inspect_unwrap(func)
-    code = getattr(target, "__code__", None)
-    if code is None:
-        return ()
-    namespace = getattr(target, "__globals__", {})
-    found = set()
-    for ref in _names(code):
-        value = namespace.get(ref)
-        module = value.__name__ if isinstance(value, types.ModuleType) else getattr(value, "__module__", None)
-        if isinstance(module, str) and module:
-            top = module.split(".")[0]
-            if _third_party(top):
-                found.add(top)
-    return tuple(sorted(found))
-
-
-def inspect_unwrap(func: Callable[..., Any]) -> Callable[..., Any]:
-    import inspect
-
-    return inspect.unwrap(func) if hasattr(func, "__wrapped__") else func
-
-
-def _names(code: types.CodeType) -> set[str]:
-    names = set(code.co_names)
-    for const in code.co_consts:
-        if isinstance(const, types.CodeType):
-            names |= _names(const)
-    return names
-
-
-@lru_cache(maxsize=1024)
-def _third_party(top: str) -> bool:
-    if top in sys.builtin_module_names or top in sys.stdlib_module_names or top == "sideflow":
-        return False
-    return package_version(top) != "local"
 
 
 @lru_cache(maxsize=1024)

@@ -363,16 +363,8 @@ def _local_code_digest(obj: Any) -> str:
                 )
     elif isinstance(obj, types.FunctionType):
         functions.append(obj)
+    from .codehash import code_digest
+
     for fn in functions:
-        _feed_code(h, fn.__code__)
+        _put(h, b"code", code_digest(fn.__code__).encode())
     return h.hexdigest()
-
-
-def _feed_code(h: _Hash, code: types.CodeType) -> None:
-    _put(h, b"code", code.co_code)
-    _feed(h, (code.co_names, code.co_varnames, code.co_freevars))
-    for const in code.co_consts:
-        if isinstance(const, types.CodeType):
-            _feed_code(h, const)
-        else:
-            _feed(h, const if type(const) is not frozenset else set(const))

@@ -85,7 +85,11 @@ class Project:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.folder = root / "project"
-        self.site = root / "site"
+        # installed as `pip install --user` would: a site-packages folder, so its code is
+        # third-party (named by version, not walked) and an upgrade changes only its metadata
+        self.userbase = root / "userbase"
+        version = f"python{sys.version_info[0]}.{sys.version_info[1]}"
+        self.site = self.userbase / "lib" / version / "site-packages"
         self.calls = root / "calls.txt"
         self.folder.mkdir()
         (self.folder / "pipeline.py").write_text(PIPELINE)
@@ -118,7 +122,7 @@ class Project:
         self.calls.write_text("")
         code = RUN.format(folder=str(self.folder), site=str(self.site), calls=str(self.calls),
                           cache=str(self.root / "cache"), **self.params)
-        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUSERBASE": str(self.userbase)}
         done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
                               text=True, timeout=180, env=env, cwd=self.root)
         assert done.returncode == 0, done.stderr

@@ -205,3 +205,41 @@ def test_cache_decorator_arguments(arguments: tuple[Any, ...], message: str | No
         sideflow.cache(*arguments)
     with pytest.raises(ValueError, match=r"format='csv'"):
         sideflow.cache(True, format="csv")
+
+
+LOCKED = '''
+import threading
+import sideflow
+
+LOCK = threading.Lock()
+
+
+@sideflow.cache(True)
+def guarded(x: int) -> int:
+    with LOCK:
+        return x + 1
+
+
+@sideflow.cache(True)
+def below(guarded: int) -> int:
+    return guarded * 2
+
+
+@sideflow.cache(True)
+def apart(x: int) -> int:
+    return x - 1
+'''
+
+
+def test_code_that_depends_on_something_unknown_is_never_cached(tmp_path: Path) -> None:
+    module = tmp_path / "locked.py"
+    module.write_text(LOCKED)
+    with pytest.warns(CacheWarning) as told:
+        engine = Dataflow(module, cache=Cache(tmp_path / "c"))
+        assert engine.run(["below", "apart"], inputs={"x": 1}) == {"below": 4, "apart": 0}
+    [message] = [str(w.message) for w in told]
+    assert message.startswith("sideflow: not caching 'guarded', 'below': its code depends on something "
+                              "unknown: value locked.LOCK: a _thread.lock cannot be pickled")
+    assert engine.cache is not None
+    assert engine.cache.last_run == {"guarded": "uncached", "below": "uncached", "apart": "stored"}
+    assert [e.node for e in engine.cache.entries()] == ["apart"]

@@ -243,3 +243,15 @@ def test_code_that_depends_on_something_unknown_is_never_cached(tmp_path: Path) 
     assert engine.cache is not None
     assert engine.cache.last_run == {"guarded": "uncached", "below": "uncached", "apart": "stored"}
     assert [e.node for e in engine.cache.entries()] == ["apart"]
+
+
+def test_an_executor_run_stores_and_reuses_the_same_way(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as pool:
+        cold = flow(tmp_path, store="all").run(["total", "load"], inputs={"n": 10}, executor=pool)
+        CALLS.clear()
+        warm = flow(tmp_path, store="all")
+        again = warm.run(["total", "load"], inputs={"n": 10}, executor=pool)
+    assert CALLS == [] and again["total"] == cold["total"] == 38 and again["load"].equals(cold["load"])
+    assert warm.cache is not None and warm.cache.last_run == {"total": "hit", "load": "hit"}

@@ -71,6 +71,8 @@ class Store:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")  # WAL: a crash loses the last rows, never corrupts
         self._db.executescript(_SCHEMA)
+        with self._transaction():  # a read-only index fails here; later writes start warm
+            pass
         probe = self.values / f".write-test-{os.getpid()}"
         probe.write_bytes(b"")  # fail here, clearly, rather than on the first stored value
         probe.unlink()

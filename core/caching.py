@@ -59,8 +59,10 @@ class Cache:
         self._store: Store | None = None
         import sqlite3
 
+        from . import cacheruns, datahash  # noqa: F401  # loaded now, not in the first run
         from .cachestore import Store
 
+        datahash.fingerprint_value(None)  # the hash library too
         try:
             self._store = Store(self.path, self.max_bytes)
         except (OSError, sqlite3.Error) as exc:

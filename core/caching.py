@@ -32,6 +32,11 @@ _PAYS = 4.0  # store when computing takes at least this many times the estimated
 _FIXED_SECONDS = 0.002  # per entry: a file, a rename, an index row, and reading them back
 
 
+_OUTCOMES = {"hit": "read from the cache", "stored": "computed and stored",
+             "computed": "computed (cheaper than storing)", "uncached": "uncached (see .reasons)",
+             "recompute": "recomputed (marked recompute)"}
+
+
 class CacheWarning(UserWarning):
     """Something the cache could not do; results stay correct (it recomputes instead)."""
 
@@ -96,25 +101,35 @@ class Cache:
             for e in self.entries()
         ]
 
-    def __repr__(self) -> str:
+    def _summary(self) -> list[str]:
+        """The first lines of the repr: where, how much, and what the last run did."""
         if self._store is None:
-            return f"Cache({str(self.path)!r}: off, {self.disabled})"
+            return [f"Cache({str(self.path)!r}: off, {self.disabled})"]
+        lines = [f"Cache({str(self.path)!r}: {len(self.entries())} entries, "
+                 f"{_size(self.total_bytes())} of {_size(self.max_bytes)})"]
+        counts: dict[str, int] = {}
+        for outcome in self.last_run.values():
+            counts[outcome] = counts.get(outcome, 0) + 1
+        if counts:
+            lines.append("last run: " + ", ".join(f"{n} {_OUTCOMES[o]}" for o, n in counts.items()))
+        return lines
+
+    def __repr__(self) -> str:
+        lines = self._summary()
         rows = self.rows()
-        head = (f"Cache({str(self.path)!r}: {len(rows)} entries, {_size(self.total_bytes())} "
-                f"of {_size(self.max_bytes)})")
-        if not rows:
-            return head
-        columns = list(rows[0])
-        widths = [max(len(c), *(len(str(r[c])) for r in rows)) for c in columns]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
-        lines += ["  ".join(str(r[c]).ljust(w) for c, w in zip(columns, widths, strict=True)) for r in rows]
-        return head + "\n" + "\n".join(lines)
+        if rows:
+            columns = list(rows[0])
+            widths = [max(len(c), *(len(str(r[c])) for r in rows)) for c in columns]
+            lines.append("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
+            lines += ["  ".join(str(r[c]).ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()
+                      for r in rows]
+        return "\n".join(lines)
 
     def _repr_html_(self) -> str:
         import html
 
+        head = "<br>".join(html.escape(line) for line in self._summary())
         rows = self.rows()
-        head = html.escape(repr(self).split("\n", 1)[0])
         if not rows:
             return f"<p>{head}</p>"
         cells = "".join("<th>" + html.escape(c) + "</th>" for c in rows[0])

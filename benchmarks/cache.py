@@ -195,7 +195,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.worker:
         print(json.dumps(worker(json.loads(args.worker))))
         return
-    repeats = 1 if args.quick else 3
+    repeats = 1 if args.quick else 5
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         results: dict[str, Any] = {"fingerprints": fingerprints(7), "dags": {}, "stores": stores(folder, 3)}

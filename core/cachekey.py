@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from .cachefiles import TooManyFiles, file_state, named_paths
 from .datahash import fingerprint_or_reason
 from .graph import Graph
 from .node import Node
@@ -54,6 +55,10 @@ def compute_keys(
         node = graph.nodes[name]
         parts = [_VERSION, name, *code_identity(node)]
         problem = unknown_code(node)
+        try:
+            parts += file_state(named_paths(node))  # files its code names: their content counts
+        except TooManyFiles as exc:
+            problem = problem or str(exc)
         for param in node.params:
             p = param.name
             if p in values and p not in out.keys:

@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 
 PIPELINE = '''
+import os
+
 import pandas as pd
 import fakepkg
 import sideflow
@@ -25,8 +27,8 @@ from helpers import clean
 WINDOW = 2
 
 
-def _log(name):
-    with open(CALLS, "a") as f:
+def _log(name):  # the file is named outside the code: it is not data the nodes read
+    with open(os.environ["SIDEFLOW_TEST_CALLS"], "a") as f:
         f.write(name + "\\n")
 
 
@@ -71,7 +73,6 @@ sys.path[:0] = [{folder!r}, {site!r}]
 import pandas as pd
 import sideflow
 import pipeline
-pipeline.CALLS = {calls!r}
 raw = pd.Series({raw}, dtype={dtype!r})
 flow = sideflow.Dataflow(pipeline, config={{"factor": {factor}}}, cache={cache!r})
 out = flow.run(["d", "e"], inputs={{"raw": raw, "other": {other}}})
@@ -120,9 +121,10 @@ class Project:
 
     def run(self) -> tuple[set[str], dict[str, str]]:
         self.calls.write_text("")
-        code = RUN.format(folder=str(self.folder), site=str(self.site), calls=str(self.calls),
-                          cache=str(self.root / "cache"), **self.params)
-        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUSERBASE": str(self.userbase)}
+        code = RUN.format(folder=str(self.folder), site=str(self.site), cache=str(self.root / "cache"),
+                          **self.params)
+        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUSERBASE": str(self.userbase),
+               "SIDEFLOW_TEST_CALLS": str(self.calls)}
         done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
                               text=True, timeout=180, env=env, cwd=self.root)
         assert done.returncode == 0, done.stderr

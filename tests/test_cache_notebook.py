@@ -20,8 +20,8 @@ import pandas as pd
 import sideflow
 
 
-def _log(name):
-    with open("calls.txt", "a") as f:
+def _log(name):  # named from the module's own path: not a data file the nodes read
+    with open(__file__[:-3] + ".calls", "a") as f:
         f.write(name + "\\n")
 
 
@@ -64,7 +64,7 @@ SETUP = ["import pandas as pd", "data = {'raw': pd.Series([-1.0, 2.0, -3.0])}"]
 
 
 def kernel(folder: Path, *cells: str) -> tuple[dict[str, object], list[str]]:
-    calls = folder / "calls.txt"
+    calls = folder / "pipe.calls"
     calls.write_text("")
     code = textwrap.dedent(KERNEL.format(cells=[*SETUP, *cells]))
     env = {**os.environ, "PYTHONPATH": str(folder)}

@@ -30,8 +30,8 @@ import time
 import pandas as pd
 
 
-def _ran(name):
-    with open("calls.txt", "a") as f:
+def _ran(name):  # named from the module's own path: not a data file the nodes read
+    with open(__file__[:-3] + ".calls", "a") as f:
         f.write(name + "\\n")
 
 
@@ -68,7 +68,7 @@ def test_after_a_kernel_restart_cached_nodes_are_fresh_and_preview_without_recom
     (folder / "restart_nodes.py").write_text(MODULE, encoding="utf-8")
     write_notebook(folder / "restart.ipynb", CELLS)
     server = start_jupyter("lab", folder)
-    calls = server.root_dir / "calls.txt"
+    calls = server.root_dir / "restart_nodes.calls"
 
     open_notebook(page, server, "restart.ipynb")
     assert run_all_cells(page)

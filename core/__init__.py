@@ -7,9 +7,8 @@ library are imported when first used.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .caching import Cache, CacheWarning
 from .dataflow import Dataflow
 from .decorators import cache, config, tag
 from .errors import (
@@ -28,7 +27,11 @@ from .frame import to_frame
 from .graph import Input
 from .node import Node, Param
 
+if TYPE_CHECKING:
+    from .caching import Cache, CacheWarning
+
 __version__ = "0.1.0"
+_LAZY = {"Cache": "caching", "CacheWarning": "caching"}  # loaded on first use: `import sideflow` stays light
 
 __all__ = [
     "BuildError",
@@ -54,6 +57,15 @@ __all__ = [
     "to_frame",
     "unload_ipython_extension",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)
 
 
 def load_ipython_extension(ipython: Any) -> None:

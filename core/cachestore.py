@@ -189,8 +189,8 @@ class Store:
 
     def clear(self, node: str | None = None) -> int:
         removed = self.discard(self.entries(node))
-        if node is None:
-            for stray in self.values.glob("*/.*.tmp"):  # left by writers killed mid-write
+        if node is None:  # also files no row names: left by writers killed mid-write
+            for stray in self.values.glob("*/*"):
                 stray.unlink(missing_ok=True)
         return removed
 

@@ -222,3 +222,22 @@ def test_a_file_where_the_directory_should_be(tmp_path: Path) -> None:
         flow = sideflow.Dataflow(_always("one"), cache=tmp_path / "file" / "cache")
     assert flow.run("one", inputs={"seed": "s"})["one"].endswith("s")
     assert flow.cache is not None and flow.cache.disabled and "off" in repr(flow.cache)
+
+
+class Interrupting:
+    """Raises KeyboardInterrupt while being pickled, as Ctrl-C in the middle of a write."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        raise KeyboardInterrupt
+
+
+def test_ctrl_c_during_a_write_leaves_nothing_behind(tmp_path: Path) -> None:
+    @sideflow.cache(True)
+    def value() -> list[Any]:
+        return ["x" * 1000, Interrupting()]
+
+    cache = Cache(tmp_path / "cache")
+    with pytest.raises(KeyboardInterrupt):
+        sideflow.Dataflow([value], cache=cache).run("value")
+    assert cache.entries() == []
+    assert [p for p in (tmp_path / "cache" / "values").rglob("*") if p.is_file()] == []

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from .errors import MissingInputError, NodeError
 from .graph import Graph
 from .node import Node
+from .outputs import check_return
 
 
 class NodeHooks(Protocol):
@@ -112,16 +113,27 @@ def _split_arguments(node: Node, present: set[str]) -> tuple[tuple[str, ...], tu
     return tuple(args), tuple(keywords)
 
 
-def run_plan(plan: Plan, values: dict[str, Any], hooks: Sequence[NodeHooks] = ()) -> dict[str, Any]:
-    """Execute the steps over `values` (inputs and overrides); return the outputs."""
+def run_plan(
+    plan: Plan,
+    values: dict[str, Any],
+    hooks: Sequence[NodeHooks] = (),
+    returns: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Execute the steps over `values` (inputs and overrides); return the outputs.
+
+    `returns` (node -> declared return type, see `outputs.py`) checks each result.
+    Any BaseException from a node (SystemExit, GeneratorExit) becomes its NodeError;
+    a KeyboardInterrupt is recorded on the node, then interrupts the caller."""
     __tracebackhide__ = True  # IPython: tracebacks show user code, not ours
-    if hooks:
-        _run_with_hooks(plan, values, hooks)
+    if hooks or returns:
+        _run_with_hooks(plan, values, hooks, returns or {})
     else:  # the hot loop: no hooks, no timing, one call per node
         for step in plan.steps:
             try:
                 values[step.node.name] = _call(step, values)
-            except Exception as exc:
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:
                 raise node_error(step, values, exc) from exc
             for name in step.free:
                 del values[name]
@@ -135,7 +147,9 @@ def _call(step: Step, values: Mapping[str, Any]) -> Any:
     return step.node.func(*[values[a] for a in step.args])
 
 
-def _run_with_hooks(plan: Plan, values: dict[str, Any], hooks: Sequence[NodeHooks]) -> None:
+def _run_with_hooks(
+    plan: Plan, values: dict[str, Any], hooks: Sequence[NodeHooks], returns: Mapping[str, Any]
+) -> None:
     __tracebackhide__ = True  # IPython: tracebacks show user code, not ours
     for step in plan.steps:
         node = step.node
@@ -144,12 +158,16 @@ def _run_with_hooks(plan: Plan, values: dict[str, Any], hooks: Sequence[NodeHook
         started = time.perf_counter()
         try:
             result = _call(step, values)
-        except Exception as exc:
+            if node.name in returns:
+                check_return(node, result, returns[node.name])
+        except BaseException as exc:
             seconds = time.perf_counter() - started
             error = node_error(step, values, exc)
             error.__cause__ = exc
             for hook in hooks:
                 hook.after_node(node.name, None, seconds, error)
+            if isinstance(exc, KeyboardInterrupt):  # the user's interrupt still stops the cell
+                raise
             raise error from exc
         seconds = time.perf_counter() - started
         values[node.name] = result
@@ -159,7 +177,7 @@ def _run_with_hooks(plan: Plan, values: dict[str, Any], hooks: Sequence[NodeHook
             del values[name]
 
 
-def node_error(step: Step, values: Mapping[str, Any], exc: Exception) -> NodeError:
+def node_error(step: Step, values: Mapping[str, Any], exc: BaseException) -> NodeError:
     """Name the node and its inputs; drop the frames above the node's function (this
     module's, an executor's) so the traceback starts in user code."""
     code = getattr(inspect.unwrap(step.node.func), "__code__", None)

@@ -95,6 +95,9 @@ def read_node(
     """Read a function's parameters and annotations; return the node or the problems."""
     target = _target(func)
     code: types.CodeType = target.__code__
+    refused = _refused_shape(code, name, function_location(func))
+    if refused:
+        return None, refused
     annotations: dict[str, Any] = getattr(target, "__annotations__", {})
     if any(isinstance(a, str) for a in annotations.values()):
         try:
@@ -139,6 +142,34 @@ def read_node(
     node = Node(name, func, params, annotations["return"], code.co_filename,
                 code.co_firstlineno, source, tags)
     return node, []
+
+
+def _refused_shape(code: types.CodeType, name: str, location: str) -> list[Problem]:
+    """Functions a node cannot be made of without running them wrongly."""
+    problems = []
+    slot = code.co_argcount + code.co_kwonlyargcount  # *args, then **kwargs, follow the named ones
+    star = []
+    if code.co_flags & inspect.CO_VARARGS:
+        star.append("*" + code.co_varnames[slot])
+        slot += 1
+    if code.co_flags & inspect.CO_VARKEYWORDS:
+        star.append("**" + code.co_varnames[slot])
+    if star:
+        problems.append(Problem(
+            "signature", name, location,
+            f"function {name!r} takes {', '.join(star)}: a node's parameters are named edges, "
+            "so nothing would be passed there",
+            f"name each input as its own parameter (e.g. `def {name}(a: float, b: float)`), "
+            "or take one list-typed parameter",
+        ))
+    if code.co_flags & inspect.CO_GENERATOR:
+        problems.append(Problem(
+            "signature", name, location,
+            f"function {name!r} is a generator (it uses `yield`): its result could be read "
+            "only once, so a second consumer would get nothing",
+            "return a list instead (e.g. `return list(...)`), or move the loop into a helper",
+        ))
+    return problems
 
 
 def code_fingerprint(func: Callable[..., Any]) -> str:

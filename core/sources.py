@@ -89,8 +89,6 @@ def load_path(path: str | os.PathLike[str], module_name: str | None = None) -> t
             sys.modules.pop(name, None)
         else:
             sys.modules[name] = previous
-        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-            raise
         raise import_failure(file.name, file, exc) from exc
     return module
 
@@ -108,7 +106,13 @@ def import_failure(source: str, file: Path, exc: BaseException) -> SourceError:
         if Path(frame.filename).resolve() == file:
             location = f"{os.path.basename(frame.filename)}:{frame.lineno}"
             break
-    return SourceError(source, location, f"{type(exc).__name__}: {exc}")
+    reason = f"{type(exc).__name__}: {exc}".rstrip(": ")
+    if isinstance(exc, SystemExit):
+        reason += (" (the module calls sys.exit() when imported: remove the call, or guard it "
+                   "with `if __name__ == \"__main__\":`)")
+    elif isinstance(exc, KeyboardInterrupt):
+        reason = "interrupted while importing (KeyboardInterrupt); run any cell to load it again"
+    return SourceError(source, location, reason)
 
 
 def to_source(item: SourceLike | Source) -> Source:

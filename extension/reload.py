@@ -63,7 +63,12 @@ class WatchedModule:
         folder = str(self.path.parent)
         if folder not in sys.path:  # as for a script: its siblings (helpers.py) are importable
             sys.path.insert(0, folder)  # first, as the notebook's own folder ('') is
-        module = load_path(self.path, self.name)
+        try:
+            module = load_path(self.path, self.name)
+        except SourceError as exc:
+            if isinstance(exc.__cause__, KeyboardInterrupt):  # not the file's fault: retry next cell
+                self.contents = before
+            raise
         self.module = module
         self.locals = self._local_dependencies(module)
         self.contents.update({file: content(file) for file in self.locals})
@@ -106,7 +111,7 @@ class WatchedModule:
 def _import_location(name: str) -> tuple[Path, str]:
     try:
         module = importlib.import_module(name)
-    except Exception as exc:
+    except BaseException as exc:  # SystemExit at import too: a load error, never the kernel's end
         raise SourceError(name, name, f"{type(exc).__name__}: {exc}") from exc
     file = getattr(module, "__file__", None)
     if not file:

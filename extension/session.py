@@ -14,6 +14,7 @@ from sideflow.sources import Source, from_module
 
 from .reload import WatchedModule
 from .states import State, missing_inputs, node_states
+from .undo import Snapshot, undone_if_refused
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -83,11 +84,18 @@ class Session:
             self._push(force=True)
 
     def set_config(self, config: Mapping[str, Any]) -> bool:
-        """Replace the config and rebuild (variants and config values may change)."""
+        """Replace the config and rebuild (variants and config values may change).
+        Refused (the config, DAG and results stay as they were) when the new DAG is broken."""
+        before = Snapshot(self, skip=("_widget", "error"))
         self._config = dict(config)
         for name in list(self.results):  # any result may depend on a config value
             self._computed_with.pop(name, None)
-        return self.rebuild(fix="correct the config with flow.set_config({...})")
+        if self.rebuild(fix="the config was not changed: correct it with flow.set_config({...})"):
+            return True
+        before.restore()
+        if any(w.module is None for w in self.watched):  # nothing was built, nor reported
+            self._print("sideflow: the config was not changed: a side module is broken (fix it first)")
+        return False
 
     def check(self) -> bool:
         """Before each cell: reload changed modules (by content) and rebuild. Cheap when
@@ -141,7 +149,7 @@ class Session:
     def _build(self) -> Dataflow | DataflowError:
         sources = [from_module(w.module) for w in self.watched if w.module is not None]
         try:
-            return Dataflow(*sources, *self.cells.values(), config=self._config)
+            return Dataflow(*sources, *self.cells.values(), config=self._config, check_outputs=True)
         except DataflowError as exc:
             return exc
 
@@ -205,6 +213,17 @@ class Session:
         what-if: its values are returned, not stored in `results`.
         """
         __tracebackhide__ = True  # IPython: tracebacks show user code, not ours
+        with undone_if_refused(self, enabled=bool(inputs)):  # a refused call remembers nothing
+            return self._run(outputs, inputs, overrides, executor)
+
+    def _run(
+        self,
+        outputs: str | Sequence[str],
+        inputs: Mapping[str, Any] | None,
+        overrides: Mapping[str, Any] | None,
+        executor: Executor | None,
+    ) -> dict[str, Any]:
+        __tracebackhide__ = True
         flow = self._current()
         if inputs:
             computed = [n for n in inputs if n in flow.graph.nodes]
@@ -248,6 +267,10 @@ class Session:
             return
         try:
             self.run([name])
+        except KeyboardInterrupt:  # the interrupted node keeps its error; the kernel goes on
+            stopped = self.errors.get(self.last_ran[-1]) if self.last_ran else None
+            widget.show_preview(name, preview_error(stopped or KeyboardInterrupt()), "error")
+            return
         except DataflowError as exc:
             widget.show_preview(name, preview_error(exc), "error")
             if not isinstance(exc, NodeError):

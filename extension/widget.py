@@ -118,7 +118,7 @@ class GraphWidget(anywidget.AnyWidget):
         self.busy = node
         try:
             self._on_run(node)
-        except Exception as exc:  # the session should report its own errors; never lose one
+        except BaseException as exc:  # SystemExit, an interrupt...: reported, never kills the kernel
             self.show_preview(node, preview_error(exc), "error")
         finally:
             self.busy = ""

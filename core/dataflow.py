@@ -23,6 +23,20 @@ if TYPE_CHECKING:
 _PLAN_CACHE_SIZE = 128
 
 
+def output_names(outputs: Any) -> tuple[str, ...]:
+    """`run`'s first argument: one name or a sequence of names (checked: a typo-free message)."""
+    if isinstance(outputs, str):
+        return (outputs,)
+    try:
+        names = tuple(outputs)
+    except TypeError:
+        names = None
+    if names is None or not all(isinstance(n, str) for n in names):
+        msg = f"outputs must be a node name or a list of names, got {outputs!r:.80}"
+        raise InputError(msg)
+    return names
+
+
 class Dataflow:
     """Functions from one or more sources, checked as a DAG and run on demand.
 
@@ -141,7 +155,12 @@ class Dataflow:
     def _prepare(
         self, outputs: str | Sequence[str], inputs: Mapping[str, Any], overrides: Mapping[str, Any]
     ) -> tuple[Plan, dict[str, Any]]:
-        wanted = (outputs,) if isinstance(outputs, str) else tuple(outputs)
+        wanted = output_names(outputs)
+        arguments: tuple[tuple[object, str], ...] = ((inputs, "inputs"), (overrides, "overrides"))
+        for given, label in arguments:  # callers without a type checker may pass anything
+            if not isinstance(given, Mapping):
+                msg = f"{label} must be a dict of name -> value, got {type(given).__name__}"
+                raise InputError(msg)
         self._check_known(wanted)
         computed = [name for name in inputs if name in self.graph.nodes]
         if computed:

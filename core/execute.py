@@ -199,6 +199,9 @@ def _describe_value(value: Any) -> str:
 
     short = reprlib.Repr()
     short.maxstring = short.maxother = 40
-    return short.repr(value)
+    try:
+        return short.repr(value)
+    except Exception as exc:  # the user's __repr__ is broken: the node's error still must show
+        return f"<{type(value).__name__}: repr failed with {type(exc).__name__}>"
 
 

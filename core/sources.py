@@ -100,7 +100,11 @@ def import_failure(source: str, file: Path, exc: BaseException) -> SourceError:
 
     if isinstance(exc, SyntaxError) and exc.filename and exc.lineno:
         location = f"{os.path.basename(exc.filename)}:{exc.lineno}"
-        return SourceError(source, location, f"SyntaxError: {exc.msg}")
+        reason = f"{type(exc).__name__}: {exc.msg}"
+        if "codec can't decode" in exc.msg:
+            reason += (" (save the file as UTF-8, or declare its encoding on line 1: "
+                       "`# -*- coding: latin-1 -*-`)")
+        return SourceError(source, location, reason)
     location = os.path.basename(file)
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         if Path(frame.filename).resolve() == file:

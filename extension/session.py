@@ -9,7 +9,8 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from sideflow import Dataflow
-from sideflow.errors import DataflowError, NodeError
+from sideflow.dataflow import output_names
+from sideflow.errors import DataflowError, InputError, NodeError
 from sideflow.sources import Source, from_module
 
 from .reload import WatchedModule
@@ -213,6 +214,10 @@ class Session:
         what-if: its values are returned, not stored in `results`.
         """
         __tracebackhide__ = True  # IPython: tracebacks show user code, not ours
+        for given, label in ((inputs, "inputs"), (overrides, "overrides")):
+            if given is not None and not isinstance(given, Mapping):
+                raise InputError(f"{label} must be a dict of name -> value, got {type(given).__name__}")
+        outputs = output_names(outputs)  # checked here: a refused call changes nothing
         with undone_if_refused(self, enabled=bool(inputs)):  # a refused call remembers nothing
             return self._run(outputs, inputs, overrides, executor)
 

@@ -77,7 +77,7 @@ def load_path(path: str | os.PathLike[str], module_name: str | None = None) -> t
     if taken and not getattr(previous, "__sideflow_source__", False) and Path(taken).resolve() != file:
         reason = (f"a different module named {name!r} is already imported (from {taken}); "
                   "rename the file so it does not shadow it")
-        raise SourceError(str(path), os.path.basename(file), reason)
+        raise SourceError(os.path.basename(file), os.path.basename(file), reason)
     module = importlib.util.module_from_spec(spec)
     module.__sideflow_source__ = True  # type: ignore[attr-defined]  # ours to replace on reload
     sys.modules[name] = module

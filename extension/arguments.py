@@ -46,14 +46,18 @@ def parse_cell(cell: str, filename: str) -> ast.Module:
         raise UsageError(msg) from None
 
 
-def warn_computed_inputs(session: Any, inputs: Mapping[str, Any], variable: str | None) -> None:
-    """`--inputs` keys naming a computed node are not inputs: say so (they would be ignored)."""
+def drop_computed_inputs(session: Any, inputs: Mapping[str, Any], variable: str | None) -> None:
+    """`--inputs` keys naming a computed node are not inputs: say so, and do not keep them
+    (they would be ignored, then used by surprise if the function were renamed)."""
     flow = session.dataflow
     if flow is None or not inputs:
         return
     computed = [name for name in inputs if name in flow.graph.nodes]
     if not computed:
         return
+    for name in computed:
+        if session.inputs.get(name) is inputs[name]:
+            del session.inputs[name]
     shown = ", ".join(f"{name!r} ({flow.graph.nodes[name].location})" for name in computed)
     verb = "is a function" if len(computed) == 1 else "are functions"
     example = f"{session.name}.run([...], overrides={{{computed[0]!r}: ...}})"

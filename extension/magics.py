@@ -16,7 +16,7 @@ from IPython.display import display
 
 from sideflow.sources import is_path
 
-from .arguments import parse_cell, session_name, warn_computed_inputs
+from .arguments import drop_computed_inputs, parse_cell, session_name
 from .options import parse_config, parse_inputs, parse_outputs
 from .session import Session
 
@@ -76,7 +76,7 @@ class DataflowMagics(Magics):
                 session.set_config({**session.config, **config})
             if args.sources:
                 session.attach(args.sources)
-        warn_computed_inputs(session, inputs, args.inputs)
+        drop_computed_inputs(session, inputs, args.inputs)
         namespace[args.name] = session
         if cell is not None:
             self._add_cell(session, cell)

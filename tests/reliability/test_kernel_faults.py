@@ -134,6 +134,14 @@ def malformed(data: Any) -> Callable[[Kernel], str]:
     return act
 
 
+def front_end_sets_busy(kernel: Kernel) -> str:
+    """An `update` message (what a front end sends when it sets a synced trait) for `busy`."""
+    kernel.wait_idle(kernel.send_comm(comm_id(kernel), {"method": "update", "state": {"busy": "label"},
+                                                        "buffer_paths": []}))
+    assert kernel.value("flow.widget.busy") == ""
+    return click_and_wait(kernel, "double")
+
+
 def rapid_clicks(kernel: Kernel) -> str:
     cid = comm_id(kernel)
     ids = [kernel.send_to_widget(cid, {"type": "run", "node": n}) for n in ["double", "label", "exits"] * 10]
@@ -177,6 +185,7 @@ KERNEL_CASES = [
     KernelCase("comm-custom-without-content", malformed({"method": "custom"}), r"^unchanged$"),
     KernelCase("comm-node-a-list", malformed({"method": "custom", "content": {"type": "run", "node": ["label"]}}),
                r"^unchanged$"),
+    KernelCase("front-end-sets-busy", front_end_sets_busy, r"^\[fresh\] int 6$"),
     KernelCase("rapid-clicks", rapid_clicks,
                r"^\[error\] NodeError: node 'exits' .* raised SystemExit: 3 ran=\['exits'\]$"),
     KernelCase("reload-ext-then-click", reload_ext_then_click, r"^\[fresh\] str, 8 characters$"),

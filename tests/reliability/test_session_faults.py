@@ -101,13 +101,24 @@ def stale_point(world: World) -> str:
 
 
 def reentrant_click(world: World) -> str:
-    """A click arriving while a node runs (the front end sent two): refused, not queued."""
-    widget = world.session.widget
-    widget.busy = "sleeps"
-    try:
-        return world.click_text("base")
-    finally:
-        widget.busy = ""
+    """A click arriving while a node runs: refused, not queued, and the first run finishes."""
+    seen: list[str] = []
+
+    def clicks_meanwhile(base: int) -> int:
+        seen.append(world.click_text("base"))
+        return base
+
+    world.session.set_cell("c", [clicks_meanwhile], "In [4]")
+    assert world.click_text("clicks_meanwhile").startswith("[fresh] int 3")
+    world.session.set_cell("c", [], "In [4]")
+    return seen[0]
+
+
+def front_end_sets_busy(world: World) -> str:
+    """A front end (or a stale one) sets the synced `busy`: it cannot block clicks."""
+    world.session.widget.set_state({"busy": "label"})
+    assert world.session.widget.busy == ""
+    return world.click_text("double")
 
 
 def rapid_clicks(world: World) -> str:
@@ -231,7 +242,9 @@ CASES = [
     # --- front-end messages: stale, concurrent, malformed -------------------------------
     Case("click-on-removed-node", click("no_such_node"),
          r"\[refused\] 'no_such_node' is no longer in the graph; it was removed or renamed"),
-    Case("click-while-running", reentrant_click, r"\[refused\] 'sleeps' is running; click again when it finishes"),
+    Case("click-while-running", reentrant_click,
+         r"\[refused\] 'clicks_meanwhile' is running; click again when it finishes"),
+    Case("front-end-sets-busy", front_end_sets_busy, r"^\[fresh\] int 6"),
     Case("rapid-clicks", rapid_clicks, r"\[fresh\] int 6"),
     Case("message-not-a-dict", message(["run", "label"]), r"^unchanged$"),
     Case("message-without-node", message({"type": "run"}), r"^unchanged$"),
@@ -283,7 +296,7 @@ def test_fault_gives_one_clear_message_and_keeps_everything(world: World, case: 
     assert world.session.results["label"] == GOOD_VALUES["label"]
 
 
-DAG_REPLACED = {"interrupt-during-reload", "duplicate-names-in-cells", "stale-class-instance"}  # rebuilt once the fault is gone
+DAG_REPLACED = {"interrupt-during-reload", "duplicate-names-in-cells", "stale-class-instance", "click-while-running"}  # rebuilt once the fault is gone
 
 
 def test_catalogue_is_at_least_fifty_with_the_magic_and_kernel_cases() -> None:

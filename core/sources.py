@@ -89,6 +89,8 @@ def load_path(path: str | os.PathLike[str], module_name: str | None = None) -> t
             sys.modules.pop(name, None)
         else:
             sys.modules[name] = previous
+        if isinstance(exc, KeyboardInterrupt):  # the user's: the caller decides (a reload retries)
+            raise
         raise import_failure(file.name, file, exc) from exc
     return module
 
@@ -114,8 +116,6 @@ def import_failure(source: str, file: Path, exc: BaseException) -> SourceError:
     if isinstance(exc, SystemExit):
         reason += (" (the module calls sys.exit() when imported: remove the call, or guard it "
                    "with `if __name__ == \"__main__\":`)")
-    elif isinstance(exc, KeyboardInterrupt):
-        reason = "interrupted while importing (KeyboardInterrupt); run any cell to load it again"
     return SourceError(source, location, reason)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -12,28 +13,37 @@ _CONTAINERS = (dict, set, list)
 
 
 class Snapshot:
-    """The object's attributes as they are now: containers copied (shallow), the rest as is.
+    """The object's attributes as they are now: containers copied (shallow), records of
+    plain data (dataclass instances, such as the staleness tracker) snapshotted in turn,
+    the rest kept as is.
 
     `restore()` refills the same container objects in place, so a reference the user holds
     (`inputs = flow.inputs`) keeps seeing the session's own dict."""
 
     def __init__(self, owner: Any, skip: Collection[str] = ()) -> None:
         self.owner = owner
-        self.saved = {
-            key: (value.copy() if type(value) in _CONTAINERS else value)
-            for key, value in vars(owner).items()
-            if key not in skip
-        }
+        self.saved = {key: _saved(value) for key, value in vars(owner).items() if key not in skip}
 
     def restore(self) -> None:
         current = vars(self.owner)
         for key, value in self.saved.items():
             now = current.get(key)
-            if type(value) in _CONTAINERS and type(now) is type(value) and now is not value:
+            if isinstance(value, Snapshot):
+                value.restore()
+                current[key] = value.owner
+            elif type(value) in _CONTAINERS and type(now) is type(value) and now is not value:
                 now.clear()
                 (now.extend if isinstance(now, list) else now.update)(value)
             else:
                 current[key] = value
+
+
+def _saved(value: Any) -> Any:
+    if type(value) in _CONTAINERS:
+        return value.copy()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type) and hasattr(value, "__dict__"):
+        return Snapshot(value)
+    return value
 
 
 @contextmanager

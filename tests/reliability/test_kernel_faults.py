@@ -176,8 +176,8 @@ KERNEL_CASES = [
                r"^node 'sleepy' \(function sleepy, side\.py:\d+\) was interrupted \(KeyboardInterrupt\)\n  inputs: base=3\n"
                r"  fix: run it again when ready"),
     KernelCase("interrupt-during-reload", interrupt_reload,
-               r"sideflow: side\.py:\d+: cannot load 'side\.py': interrupted while importing \(KeyboardInterrupt\); "
-               r"run any cell to load it again\n\(keeping the last good graph"),
+               r"sideflow: side\.py: cannot load 'side\.py': reloading was interrupted \(KeyboardInterrupt\); it is "
+               r"tried again before the next cell\n\(keeping the last good graph"),
     KernelCase("sys-exit-at-import-in-a-cell", exit_at_import_in_a_cell,
                r"^sideflow: exits\.py:3: cannot load 'exits\.py': SystemExit: 2 .*\nexits\.py:3: cannot load"),
     KernelCase("comm-data-without-method", malformed({"content": {"type": "run", "node": "label"}}), r"^unchanged$"),

@@ -95,6 +95,16 @@ GOOD = textwrap.dedent('''
         return _Hostile()
 
 
+    class _HostileHtml:
+        def _repr_html_(self) -> str:
+            return '<b onclick="alert(1)">bold</b><script>alert(2)</script><a href="javascript:x()">a</a>'
+
+
+    def hostile_html(base: int) -> object:
+        """<script>alert('doc')</script> markup in a docstring is data too."""
+        return _HostileHtml()
+
+
     def broken_repr(base: int) -> object:
         return _BrokenRepr()
 

@@ -53,7 +53,11 @@ def run_parallel(
         if count == 0:
             submit(steps[name])
     while running:
-        done, _ = wait(running, return_when=FIRST_COMPLETED)
+        try:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+        except KeyboardInterrupt:  # the user's interrupt: the nodes in flight say so, then it goes on up
+            _interrupted(running, values, hooks)
+            raise
         for future in done:
             step = running.pop(future)
             name = step.node.name
@@ -81,6 +85,16 @@ def run_parallel(
                 if waiting[child] == 0:
                     submit(steps[child])
     return {name: values[name] for name in plan.outputs}
+
+
+def _interrupted(
+    running: Mapping[Future[tuple[Any, float]], Step], values: Mapping[str, Any], hooks: Sequence[NodeHooks]
+) -> None:
+    for future, step in running.items():
+        future.cancel()  # those not started yet never start; the others finish unseen
+        error = node_error(step, values, KeyboardInterrupt())
+        for hook in hooks:
+            hook.after_node(step.node.name, None, 0.0, error)
 
 
 def _return_problem(step: Step, result: Any, annotation: Any) -> BaseException | None:

@@ -4,9 +4,12 @@ the widget ready; afterwards the session still works."""
 
 from __future__ import annotations
 
+import _thread
 import sys
 import textwrap
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,6 +131,17 @@ def rapid_clicks(world: World) -> str:
     return world.click_text("double")
 
 
+def interrupted_parallel_run(world: World) -> str:
+    """Ctrl-C (SIGINT) while nodes run on a thread pool: they are marked, the cell is interrupted."""
+    timer = threading.Timer(0.3, _thread.interrupt_main)
+    with ThreadPoolExecutor(2) as pool:
+        timer.start()
+        with pytest.raises(KeyboardInterrupt):
+            world.session.run(["slow", "double"], executor=pool)
+    assert world.session.states["slow"] == "error"
+    return str(world.session.errors["slow"])
+
+
 def interrupted_reload(world: World) -> str:
     text = world.edit(GOOD + "\nraise KeyboardInterrupt\n")
     world.write(GOOD)  # the user fixes nothing; the next cell loads the module again
@@ -241,6 +255,9 @@ CASES = [
          r"\[fresh\] _BrokenRepr \(preview failed: RuntimeError: no repr for you\)"),
     Case("repr-hangs", click("hanging_repr"),
          r"\[fresh\] _Hangs \(preview failed: DeadlineExceeded: showing the value took more than 2 s\)"),
+    Case("interrupt-during-parallel-run", interrupted_parallel_run,
+         rf"^node 'slow' \(function slow, side\.py:{L('def slow')}\) was interrupted \(KeyboardInterrupt\)\n"
+         r"  inputs: base=3\n  fix: run it again when ready"),
     # --- front-end messages: stale, concurrent, malformed -------------------------------
     Case("click-on-removed-node", click("no_such_node"),
          r"\[refused\] 'no_such_node' is no longer in the graph; it was removed or renamed"),

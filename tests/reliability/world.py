@@ -116,6 +116,12 @@ GOOD = textwrap.dedent('''
     def sleeps(base: int) -> int:
         time.sleep(0.05)
         return base
+
+
+    def slow(base: int) -> int:
+        for _ in range(20):
+            time.sleep(0.05)
+        return base
 ''')
 
 GOOD_VALUES = {"base": 3, "double": 6, "label": "<b>6</b>"}  # with x = 2

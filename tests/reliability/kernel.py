@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import queue
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -61,27 +62,22 @@ class Kernel:
 
     def wait_for_output(self, msg_id: str, text: str, timeout: float = 30) -> None:
         """Until the kernel, handling message `msg_id`, prints `text` (user code is running)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                msg = self.client.get_iopub_msg(timeout=1)
-            except queue.Empty:
-                continue
-            if msg["parent_header"].get("msg_id") == msg_id and text in str(msg["content"].get("text", "")):
-                return
-        raise AssertionError(f"the kernel never printed {text!r}")
+        self._wait(msg_id, lambda content: text in str(content.get("text", "")), f"print {text!r}", timeout)
 
     def wait_idle(self, msg_id: str, timeout: float = 30) -> None:
+        """Until the kernel has finished handling message `msg_id`."""
+        self._wait(msg_id, lambda content: content.get("execution_state") == "idle", "finish", timeout)
+
+    def _wait(self, msg_id: str, seen: Callable[[dict[str, Any]], bool], what: str, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
                 msg = self.client.get_iopub_msg(timeout=1)
             except queue.Empty:
                 continue
-            state = msg["content"].get("execution_state")
-            if msg["parent_header"].get("msg_id") == msg_id and state == "idle":
+            if msg["parent_header"].get("msg_id") == msg_id and seen(msg["content"]):
                 return
-        raise AssertionError("the kernel never finished the message")
+        raise AssertionError(f"the kernel did not {what} in {timeout} s; alive: {self.alive}")
 
     def interrupt(self) -> None:
         self.manager.interrupt_kernel()

@@ -117,7 +117,7 @@ def run_plan(
     plan: Plan,
     values: dict[str, Any],
     hooks: Sequence[NodeHooks] = (),
-    returns: Mapping[str, Any] | None = None,
+    returns: Mapping[str, tuple[Any, type | None]] | None = None,
 ) -> dict[str, Any]:
     """Execute the steps over `values` (inputs and overrides); return the outputs.
 
@@ -125,12 +125,15 @@ def run_plan(
     Any BaseException from a node (SystemExit, GeneratorExit) becomes its NodeError;
     a KeyboardInterrupt is recorded on the node, then interrupts the caller."""
     __tracebackhide__ = True  # IPython: tracebacks show user code, not ours
-    if hooks or returns:
+    if hooks:
         _run_with_hooks(plan, values, hooks, returns or {})
     else:  # the hot loop: no hooks, no timing, one call per node
         for step in plan.steps:
             try:
-                values[step.node.name] = _call(step, values)
+                result = values[step.node.name] = _call(step, values)
+                check = returns.get(step.node.name) if returns else None
+                if check is not None and type(result) is not check[1]:  # exact type: passes at once
+                    check_return(step.node, result, check[0])
             except KeyboardInterrupt:
                 raise
             except BaseException as exc:
@@ -148,7 +151,10 @@ def _call(step: Step, values: Mapping[str, Any]) -> Any:
 
 
 def _run_with_hooks(
-    plan: Plan, values: dict[str, Any], hooks: Sequence[NodeHooks], returns: Mapping[str, Any]
+    plan: Plan,
+    values: dict[str, Any],
+    hooks: Sequence[NodeHooks],
+    returns: Mapping[str, tuple[Any, type | None]],
 ) -> None:
     __tracebackhide__ = True  # IPython: tracebacks show user code, not ours
     for step in plan.steps:
@@ -158,8 +164,9 @@ def _run_with_hooks(
         started = time.perf_counter()
         try:
             result = _call(step, values)
-            if node.name in returns:
-                check_return(node, result, returns[node.name])
+            check = returns.get(node.name)
+            if check is not None and type(result) is not check[1]:
+                check_return(node, result, check[0])
         except BaseException as exc:
             seconds = time.perf_counter() - started
             error = node_error(step, values, exc)

@@ -15,22 +15,21 @@ from .node import Node
 from .typecheck import describe, stale_note, unwrap, value_matches
 
 
-def return_checks(nodes: Mapping[str, Node]) -> dict[str, Any]:
-    """Node -> the return annotation to check; nodes declaring `Any` (or a TypeVar) are left out."""
-    checks = {}
+def return_checks(nodes: Mapping[str, Node]) -> dict[str, tuple[Any, type | None]]:
+    """Node -> (return annotation, the class a result of exactly that type passes at once).
+    Nodes declaring `Any` (or a TypeVar) are left out: nothing to check."""
+    checks: dict[str, tuple[Any, type | None]] = {}
     for name, node in nodes.items():
         tp = unwrap(node.returns)
         if tp is Any or tp is object or isinstance(tp, typing.TypeVar):
             continue
-        checks[name] = node.returns
+        origin = typing.get_origin(tp) or tp
+        checks[name] = (node.returns, origin if isinstance(origin, type) else None)
     return checks
 
 
 def check_return(node: Node, value: Any, annotation: Any) -> None:
     """Raise OutputTypeError when `value` is not of the declared return type."""
-    origin = typing.get_origin(annotation) or annotation
-    if isinstance(origin, type) and type(value) is origin:  # the common case, made cheap
-        return
     if value_matches(value, annotation):
         return
     declared = describe(annotation)

@@ -28,7 +28,7 @@ def run_parallel(
     values: dict[str, Any],
     executor: Executor,
     hooks: Sequence[NodeHooks] = (),
-    returns: Mapping[str, Any] | None = None,
+    returns: Mapping[str, tuple[Any, type | None]] | None = None,
 ) -> dict[str, Any]:
     """Submit each step once its parents are computed; free values nothing else needs."""
     __tracebackhide__ = True  # IPython: tracebacks show user code, not ours
@@ -63,7 +63,7 @@ def run_parallel(
             name = step.node.name
             exc = future.exception()
             if exc is None and returns and name in returns:
-                exc = _return_problem(step, future.result()[0], returns[name])
+                exc = _return_problem(step, future.result()[0], returns[name][0])
             if exc is not None:
                 for other in running:
                     other.cancel()

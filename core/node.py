@@ -104,7 +104,7 @@ def read_node(
     """Read a function's parameters and annotations; return the node or the problems."""
     target = _target(func)
     code: types.CodeType = target.__code__
-    refused = _refused_shape(code, name, function_location(func))
+    refused = _refused_shape(code, target.__defaults__, name, function_location(func))
     if refused:
         return None, refused
     annotations: dict[str, Any] = getattr(target, "__annotations__", {})
@@ -153,7 +153,9 @@ def read_node(
     return node, []
 
 
-def _refused_shape(code: types.CodeType, name: str, location: str) -> list[Problem]:
+def _refused_shape(
+    code: types.CodeType, defaults: tuple[Any, ...] | None, name: str, location: str
+) -> list[Problem]:
     """Functions a node cannot be made of without running them wrongly."""
     problems = []
     slot = code.co_argcount + code.co_kwonlyargcount  # *args, then **kwargs, follow the named ones
@@ -170,6 +172,16 @@ def _refused_shape(code: types.CodeType, name: str, location: str) -> list[Probl
             "so nothing would be passed there",
             f"name each input as its own parameter (e.g. `def {name}(a: float, b: float)`), "
             "or take one list-typed parameter",
+        ))
+    positional_only = code.co_varnames[: code.co_posonlyargcount]
+    first_optional = code.co_argcount - len(defaults or ())
+    if len(positional_only) - max(first_optional, 0) > 1:  # two optional before the `/`
+        shown = ", ".join(repr(n) for n in positional_only[first_optional:])
+        problems.append(Problem(
+            "signature", name, location,
+            f"function {name!r} has optional positional-only parameters ({shown}): when one is "
+            "left out, the next could only be passed by name, which `/` forbids",
+            "remove the `/` (or make all but the last of them required)",
         ))
     if code.co_flags & inspect.CO_GENERATOR:
         problems.append(Problem(

@@ -100,8 +100,10 @@ def test_numpy_scalars_pass_return_checks() -> None:
         ("def total(a: int, **more: int) -> int:\n    return 0\n", r"'total' takes \*\*more"),
         ("def total(a: int, *more: int, **rest: int) -> int:\n    return 0\n", r"'total' takes \*more, \*\*rest"),
         ("def rows(a: int) -> list:\n    yield a\n", r"'rows' is a generator \(it uses `yield`\)"),
+        ("def f(a: int = 1, b: int = 2, /) -> int:\n    return a\n",
+         r"'f' has optional positional-only parameters \('a', 'b'\): when one is left out"),
     ],
-    ids=["star-args", "star-kwargs", "both", "generator"],
+    ids=["star-args", "star-kwargs", "both", "generator", "optional-positional-only"],
 )
 def test_functions_that_would_run_wrongly_are_refused(source: str, message: str) -> None:
     namespace: dict[str, Any] = {}
@@ -109,6 +111,16 @@ def test_functions_that_would_run_wrongly_are_refused(source: str, message: str)
     func = next(v for k, v in namespace.items() if isinstance(v, types.FunctionType))
     with pytest.raises(BuildError, match=r"odd\.py:1: function " + message):
         Dataflow([func])
+
+
+def test_positional_only_parameters_that_can_always_be_passed_are_fine() -> None:
+    def f(a: int, b: int = 2, /, c: int = 3) -> int:
+        return a * 100 + b * 10 + c
+
+    flow = Dataflow([f])
+    assert flow.run("f", inputs={"a": 1}) == {"f": 123}
+    assert flow.run("f", inputs={"a": 1, "b": 5, "c": 7}) == {"f": 157}
+    assert flow.run("f", inputs={"a": 1, "c": 7}) == {"f": 127}
 
 
 def test_a_five_thousand_node_cycle_gives_a_short_message() -> None:

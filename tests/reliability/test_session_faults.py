@@ -199,6 +199,9 @@ CASES = [
     Case("cell-shadows-module-function", lambda w: _cell_shadows(w),
          rf"function 'double' is defined twice: at side\.py:{L('def double')} \(side\.py\) and at "
          r"<dataflow In \[3\]>:1 \(In \[3\]\).*fix: rename one of them"),
+    Case("same-name-in-two-modules", lambda w: _two_modules(w),
+         rf"other\.py:1: function 'double' is defined twice: at side\.py:{L('def double')} \(side\.py\) and at "
+         r"other\.py:1 \(other\.py\)\n    fix: rename one of them"),
     # --- calls that are refused (they change nothing) ---------------------------------
     Case("input-of-wrong-type", raised(lambda w: w.session.run(["label"], inputs={"x": "oops"})),
          rf"InputTypeError: wrong input type:\n  input 'x' is str, but 'base' \(side\.py:{L('def base')}\) takes "
@@ -274,6 +277,16 @@ CASES = [
 ]
 
 
+def _two_modules(world: World) -> str:
+    """A second module defining a function of the same name: both places named, DAG kept."""
+    world.write("def double(base: int) -> int:\n    return base\n", "other.py")
+    world.session.attach(["side.py", "other.py"])
+    shown = world.printed[-1]
+    assert world.session.dataflow is not None and "double" in world.session.dataflow.nodes
+    world.session.attach(["side.py"])  # the user detaches the other module again
+    return shown
+
+
 def _no_script(text: str) -> str:
     lowered = text.lower()
     assert "<script" not in lowered and "onclick" not in lowered and "javascript:" not in lowered, text
@@ -321,7 +334,8 @@ def test_fault_gives_one_clear_message_and_keeps_everything(world: World, case: 
     assert world.session.results["label"] == GOOD_VALUES["label"]
 
 
-DAG_REPLACED = {"interrupt-during-reload", "duplicate-names-in-cells", "stale-class-instance", "click-while-running"}  # rebuilt once the fault is gone
+DAG_REPLACED = {"interrupt-during-reload", "duplicate-names-in-cells", "stale-class-instance", "click-while-running",
+                "same-name-in-two-modules"}  # rebuilt once the fault is gone
 
 
 def test_catalogue_is_at_least_fifty_with_the_magic_and_kernel_cases() -> None:

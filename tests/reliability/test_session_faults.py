@@ -254,6 +254,8 @@ CASES = [
     Case("hostile-repr", click("hostile_repr"), r"\[fresh\] _Hostile\n.*&lt;img src=x onerror=alert\(1\)&gt;"),
     Case("hostile-repr-html", lambda w: _no_script(w.click_text("hostile_html")),
          r"^\[fresh\] _HostileHtml\n.*<b>bold</b>(?!.*(<script|onclick|javascript:))"),
+    Case("hostile-input-value", lambda w: _no_script(_hostile_input(w)),
+         r"^\[fresh\] str, \d+ characters\n.*&lt;script&gt;alert\(&#x27;x&#x27;\)&lt;/script&gt;"),
     Case("repr-raises", click("broken_repr"),
          r"\[fresh\] _BrokenRepr \(preview failed: RuntimeError: no repr for you\)"),
     Case("repr-hangs", click("hanging_repr"),
@@ -284,6 +286,15 @@ def _two_modules(world: World) -> str:
     shown = world.printed[-1]
     assert world.session.dataflow is not None and "double" in world.session.dataflow.nodes
     world.session.attach(["side.py"])  # the user detaches the other module again
+    return shown
+
+
+def _hostile_input(world: World) -> str:
+    world.session.inputs["y"] = "<script>alert('x')</script>"
+    world.session.sync()
+    shown = world.click_text("y")
+    del world.session.inputs["y"]
+    world.session.sync()
     return shown
 
 

@@ -34,8 +34,14 @@ class BuildError(DataflowError, ValueError):
         self.problems = tuple(problems)
         count = len(self.problems)
         head = "1 problem found" if count == 1 else f"{count} problems found"
-        body = "\n".join(f"  {i}. {p.describe()}" for i, p in enumerate(self.problems, 1))
+        shown = self.problems[:_PROBLEMS_SHOWN]
+        body = "\n".join(f"  {i}. {p.describe()}" for i, p in enumerate(shown, 1))
+        if count > len(shown):  # thousands of generated functions: the message stays readable
+            body += f"\n  ... and {count - len(shown):,} more (all of them: the error's .problems)"
         super().__init__(f"{head}:\n{body}")
+
+
+_PROBLEMS_SHOWN = 25
 
 
 class SourceError(DataflowError, ImportError):

@@ -136,6 +136,18 @@ def test_a_five_thousand_node_cycle_gives_a_short_message() -> None:
     assert "f0 at ring.py:1" in text and "break the cycle" in text
 
 
+def test_thousands_of_problems_are_counted_not_all_printed() -> None:
+    source = "".join(f"def f{i}(x) -> int:\n    return 1\n" for i in range(3000))
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "gen.py", "exec"), namespace)
+    with pytest.raises(BuildError) as info:
+        Dataflow([namespace[f"f{i}"] for i in range(3000)])
+    assert len(info.value.problems) == 3000
+    text = str(info.value)
+    assert text.startswith("3000 problems found:\n  1. gen.py:1: function 'f0': parameter 'x' has no type")
+    assert text.endswith("  ... and 2,975 more (all of them: the error's .problems)") and len(text) < 10_000
+
+
 def _module_with_point(body: str) -> type:
     module = types.ModuleType("points")
     exec(f"class Point:\n    def __init__(self, x):\n        self.x = x\n{body}", module.__dict__)

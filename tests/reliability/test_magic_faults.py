@@ -151,3 +151,16 @@ def test_hooks_and_magics_do_not_import_each_other() -> None:
         tree = ast.parse((root / f"{name}.py").read_text())
         imports[name] = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
     assert "hooks" not in imports["magics"] and "magics" in imports["hooks"]
+
+
+def test_unload_stops_watching_and_load_resumes_the_same_sessions(shell: Shell) -> None:
+    shell.write("side.py", GOOD)
+    shell.ok("%dataflow side.py --no-widget")
+    flow = shell.ns["flow"]
+    shell.ok("%unload_ext sideflow")
+    shell.write("side.py", GOOD.replace("return x + 1", "return x + 10"))
+    shell.ok("pass")
+    assert flow.run(["base"], inputs={"x": 2}) == {"base": 3}  # not watched: the code as loaded
+    shell.ok("%load_ext sideflow")
+    shell.ok("pass")  # watched again, the same session: the saved edit is picked up
+    assert shell.ns["flow"] is flow and flow.run(["base"]) == {"base": 12}

@@ -11,6 +11,7 @@ from .errors import BuildError, Problem
 from .fingerprint import Walker
 from .graph import Graph, Input
 from .node import Node, function_location, read_node
+from .renamed import renamed_functions
 from .sources import Source
 from .typecheck import describe, is_compatible
 
@@ -30,7 +31,7 @@ def build_graph(
     sources: Sequence[Source], config: Mapping[str, Any], allow_override: bool = False
 ) -> Graph:
     """The whole build: choose variants, resolve collisions, read nodes, check edges."""
-    problems: list[Problem] = []
+    problems: list[Problem] = [p for source in sources for p in renamed_functions(source)]
     chosen, unmatched = _choose_variants(sources, config, problems)
     winners = _resolve_collisions(chosen, allow_override, problems)
     nodes: dict[str, Node] = {}

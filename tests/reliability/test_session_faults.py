@@ -193,6 +193,19 @@ CASES = [
     Case("generator-function", edit(with_tail("\ndef rows(base: int) -> list:\n    yield base\n")),
          r"side\.py:\d+: function 'rows' is a generator \(it uses `yield`\): its result could be read only once.*"
          r"fix: return a list instead"),
+    Case("decorator-without-wraps", edit(with_tail("""
+        def _logged(func):
+            def wrapper(*args):
+                return func(*args)
+            return wrapper
+
+
+        @_logged
+        def tripled(base: int) -> int:
+            return 3 * base
+        """)),
+         r"side\.py:\d+: 'tripled' is bound to function 'wrapper' made inside '_logged' \(side\.py:\d+\): a decorator "
+         r"without functools\.wraps \(or a factory\) hid its name.*fix: add `@functools\.wraps\(func\)` to the wrapper"),
     Case("duplicate-names-in-cells", lambda w: _two_cells(w),
          r"function 'extra' is defined twice: at <dataflow In \[1\]>:1 \(In \[1\]\) and at <dataflow In \[2\]>:1.*"
          r"this cell's functions were not added"),

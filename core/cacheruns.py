@@ -165,8 +165,8 @@ def _execute(
     if executor is not None:
         from .parallel import run_parallel
 
-        return run_parallel(plan, values, executor, hooks)
-    return run_plan(plan, values, hooks)
+        return run_parallel(plan, values, executor, hooks, flow._returns)
+    return run_plan(plan, values, hooks, flow._returns)
 
 
 class _Meta(Mapping[str, str]):

@@ -52,7 +52,7 @@ if [ "${#notebooks[@]}" -gt 0 ]; then
     nb_copy="$(mktemp -d "${TMPDIR:-/tmp}/sideflow-nbval.XXXXXX")"
     trap 'rm -rf "$nb_copy"' EXIT
     cp -R notebooks "$nb_copy/"
-    rm -rf "$nb_copy/notebooks/.ipynb_checkpoints" "$nb_copy/notebooks/__pycache__"
+    rm -rf "$nb_copy/notebooks/.ipynb_checkpoints" "$nb_copy/notebooks/__pycache__" "$nb_copy/notebooks/.sideflow"
     nbval_args=(--nbval --nbval-current-env -c "$ROOT/pyproject.toml" --rootdir .)
     if [ -f notebooks/sanitize.cfg ]; then
         nbval_args+=(--nbval-sanitize-with "$ROOT/notebooks/sanitize.cfg")

@@ -30,6 +30,7 @@ Outcome = Literal["hit", "stored", "computed", "uncached", "recompute"]
 DEFAULT_MAX_BYTES = 5 * 2**30
 _PAYS = 4.0  # store when computing takes at least this many times the estimated save + load
 _FIXED_SECONDS = 0.002  # per entry: a file, a rename, an index row, and reading them back
+_MIN_SECONDS = 0.02  # below this a node is recomputed: a pause of the machine must not look dear
 
 
 _OUTCOMES = {"hit": "read from the cache", "stored": "computed and stored",
@@ -196,7 +197,7 @@ class Cache:
         if behavior == "recompute":
             return "recompute"
         if behavior == "auto" and self.policy == "auto" and (
-            seconds < _PAYS * _FIXED_SECONDS or seconds < _PAYS * self._io_seconds(_size_hint(value))
+            seconds < _MIN_SECONDS or seconds < _PAYS * self._io_seconds(_size_hint(value))
         ):
             return "computed"
         fmt = choose_format(value, node.tags.get("cache_format"))

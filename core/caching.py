@@ -70,7 +70,15 @@ class Cache:
 
         datahash.fingerprint_value(None)  # the hash library too
         try:
-            self._store = Store(self.path, self.max_bytes)
+            try:
+                self._store = Store(self.path, self.max_bytes)
+            except sqlite3.DatabaseError as exc:
+                if isinstance(exc, sqlite3.OperationalError):  # locked, read-only, cannot open
+                    raise
+                reset(self.path)  # a damaged index ("not a database"): it is only a cache
+                self.tell(f"sideflow: the cache index in {str(self.path)!r} was damaged ({exc}); "
+                          "it was emptied and starts again")
+                self._store = Store(self.path, self.max_bytes)
         except (OSError, sqlite3.Error) as exc:
             self.disabled = f"{type(exc).__name__}: {exc}"
             self.tell(f"sideflow: cannot use the cache directory {str(self.path)!r} ({self.disabled}); "
@@ -220,6 +228,15 @@ class Cache:
 
     def _io_seconds(self, size: int) -> float:
         return _FIXED_SECONDS + size / self._write_rate + size / self._read_rate
+
+
+def reset(path: Path) -> None:
+    """Remove a cache's index and values (nothing else in the folder)."""
+    import shutil
+
+    for name in ("index.sqlite", "index.sqlite-wal", "index.sqlite-shm"):
+        (path / name).unlink(missing_ok=True)
+    shutil.rmtree(path / "values", ignore_errors=True)
 
 
 def as_cache(cache: Cache | str | os.PathLike[str]) -> Cache:

@@ -241,3 +241,16 @@ def test_ctrl_c_during_a_write_leaves_nothing_behind(tmp_path: Path) -> None:
         sideflow.Dataflow([value], cache=cache).run("value")
     assert cache.entries() == []
     assert [p for p in (tmp_path / "cache" / "values").rglob("*") if p.is_file()] == []
+
+
+def test_a_damaged_index_is_emptied_with_one_warning(tmp_path: Path) -> None:
+    flow = sideflow.Dataflow(_always("one"), cache=tmp_path / "cache")
+    expected = flow.run("one", inputs={"seed": "s"})
+    (tmp_path / "cache" / "index.sqlite").write_bytes(b"this is not a database" * 100)
+    for name in ("index.sqlite-wal", "index.sqlite-shm"):
+        (tmp_path / "cache" / name).unlink(missing_ok=True)
+    with pytest.warns(CacheWarning, match=r"the cache index in .* was damaged .*it was emptied"):
+        again = sideflow.Dataflow(_always("one"), cache=tmp_path / "cache")
+    assert again.cache is not None and again.cache.disabled is None
+    assert again.run("one", inputs={"seed": "s"}) == expected
+    assert again.cache.last_run == {"one": "stored"}

@@ -102,8 +102,13 @@ def _feed(h: _Hash, value: Any) -> None:
         _put(h, b"b", value)
     elif kind is list or kind is tuple:
         _put(h, b"L" if kind is list else b"T", str(len(value)).encode())
-        for item in value:
-            _feed(h, item)
+        if len(value) < _LONG or not _feed_uniform(h, value):
+            for item in value:
+                _feed(h, item)
+    elif kind is dict and len(value) >= _LONG:  # keys, then values: the long lists' fast paths
+        _put(h, b"DD", str(len(value)).encode())
+        _feed(h, list(value))
+        _feed(h, list(value.values()))
     elif kind is dict:  # insertion order kept: code may depend on it
         _put(h, b"D", str(len(value)).encode())
         for key, item in value.items():
@@ -118,6 +123,29 @@ def _feed(h: _Hash, value: Any) -> None:
         _feed_pandas(h, value)
     else:
         _feed_pickle(h, value)
+
+
+_LONG = 64  # containers at least this long try the uniform fast path
+
+
+def _feed_uniform(h: _Hash, items: list[Any] | tuple[Any, ...]) -> bool:
+    """All floats, all ints (within int64) or all strs: one buffer, not one field each."""
+    from array import array
+
+    first = type(items[0])
+    if first not in (float, int, str) or set(map(type, items)) != {first}:  # bool is not int here
+        return False
+    if first is str:
+        lengths = array("q", map(len, items))
+        _put(h, b"strs", memoryview(lengths).cast("B"))
+        _put(h, b"text", _text("".join(items)))
+        return True
+    try:
+        packed = array("d" if first is float else "q", items)
+    except OverflowError:
+        return False
+    _put(h, b"floats" if first is float else b"ints", memoryview(packed).cast("B"))
+    return True
 
 
 def _sub_digest(value: Any) -> str:

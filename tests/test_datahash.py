@@ -84,6 +84,11 @@ DIFFERENT = [
     (decimal.Decimal("1.0"), decimal.Decimal("1.00")),
     (datetime.date(2024, 1, 1), datetime.date(2024, 1, 2)),
     (OrderedDict(a=1), {"a": 1}),
+    # long containers take a one-buffer fast path: it keeps every distinction
+    ([1] * 100, [1.0] * 100), ([1] * 100, [True] * 100), (["ab", "c"] * 50, ["a", "bc"] * 50),
+    ([2**70] * 100, [2**70] * 99 + [1]), ([1.0] * 100, [1.0] * 99 + [1]), ([1] * 100, (1,) * 100),
+    ([0.0] * 100, [-0.0] * 100), ({str(i): i for i in range(100)}, {str(i): i for i in reversed(range(100))}),
+    ({str(i): i for i in range(100)}, {str(i): float(i) for i in range(100)}),
 ]
 
 

@@ -239,9 +239,19 @@ def reset(path: Path) -> None:
     shutil.rmtree(path / "values", ignore_errors=True)
 
 
-def as_cache(cache: Cache | str | os.PathLike[str]) -> Cache:
-    """`cache=` of `Dataflow`: a Cache, or the directory of one."""
-    return cache if isinstance(cache, Cache) else Cache(cache)
+def as_cache(cache: object) -> Cache | None:
+    """`cache=` of `Dataflow`: a Cache, the directory of one, True (`.sideflow/cache`) or False.
+    Typed `object`: callers without a type checker may pass anything."""
+    if cache is False:
+        return None
+    if cache is True:
+        return Cache()
+    if isinstance(cache, Cache):
+        return cache
+    if not isinstance(cache, (str, os.PathLike)):
+        msg = f"cache={cache!r}: give a directory (str or Path), sideflow.Cache(...), True or False"
+        raise TypeError(msg)
+    return Cache(cache)
 
 
 def behavior_of(node: Node) -> Behavior:

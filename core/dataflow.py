@@ -53,7 +53,7 @@ class Dataflow:
         allow_override: bool = False,
         hooks: Sequence[NodeHooks] = (),
         check_outputs: bool = False,
-        cache: Cache | str | os.PathLike[str] | None = None,
+        cache: Cache | str | os.PathLike[str] | bool | None = None,
     ) -> None:
         self.sources = tuple(to_source(s) for s in sources)
         self.config: Mapping[str, Any] = MappingProxyType(dict(config or {}))
@@ -142,6 +142,7 @@ class Dataflow:
 
         Precedence: `overrides` (replace any node, its upstream is not run) over
         `inputs` (external values) over the config (values readable by functions).
+        With a cache, stored results stand in for their nodes (see core/cacheruns.py).
         """
         __tracebackhide__ = True  # IPython: tracebacks show user code, not ours
         plan, values = self._prepare(outputs, inputs or {}, overrides or {})

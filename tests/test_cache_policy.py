@@ -255,3 +255,12 @@ def test_an_executor_run_stores_and_reuses_the_same_way(tmp_path: Path) -> None:
         again = warm.run(["total", "load"], inputs={"n": 10}, executor=pool)
     assert CALLS == [] and again["total"] == cold["total"] == 38 and again["load"].equals(cold["load"])
     assert warm.cache is not None and warm.cache.last_run == {"total": "hit", "load": "hit"}
+
+
+def test_cache_argument_forms(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    on = Dataflow(NODES, cache=True)
+    assert on.cache is not None and on.cache.path == tmp_path / ".sideflow" / "cache"
+    assert Dataflow(NODES, cache=False).cache is None and Dataflow(NODES).cache is None
+    with pytest.raises(TypeError, match=r"cache=3: give a directory \(str or Path\), sideflow.Cache"):
+        Dataflow(NODES, cache=3)  # type: ignore[arg-type]

@@ -15,6 +15,7 @@ from .sources import Source, SourceLike, to_source
 from .typecheck import describe, value_matches
 
 if TYPE_CHECKING:
+    import os
     from concurrent.futures import Executor
 
     from .render import Drawing
@@ -106,6 +107,7 @@ class Dataflow:
         overrides: Mapping[str, Any] | None = None,
         hooks: Sequence[NodeHooks] = (),
         executor: Executor | None = None,
+        record: str | os.PathLike[str] | None = None,
     ) -> dict[str, Any]:
         """Compute `outputs` (a name or a list) and return them as a dict.
 
@@ -114,11 +116,18 @@ class Dataflow:
 
         Precedence: `overrides` (replace any node, its upstream is not run) over
         `inputs` (external values) over the config (values readable by functions).
+
+        With `record="runs/"`, a folder per run records what ran, on what, from which
+        code (see `sideflow.record`).
         """
         __tracebackhide__ = True  # IPython: tracebacks show user code, not ours
         wanted = (outputs,) if isinstance(outputs, str) else tuple(outputs)
         inputs = inputs or {}
         overrides = overrides or {}
+        if record is not None:
+            from .record import recorded_run
+
+            return recorded_run(self, record, wanted, inputs, overrides, hooks, executor)
         self._check_known(wanted)
         computed = [name for name in inputs if name in self.graph.nodes]
         if computed:

@@ -1,0 +1,162 @@
+"""Where a run's code came from: Git state of each module's repository, package versions, host.
+
+Cheap by design (one `git status` per repository, versions read from the imported
+modules), since every recorded run pays for it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import types
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+_HASH_LIMIT = 64 * 1024 * 1024  # dirty files larger than this are listed, not hashed
+
+
+def file_sha256(path: str | Path) -> str | None:
+    """Content hash of a file (None if it cannot be read)."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def repo_root(path: str | Path) -> Path | None:
+    """The enclosing Git work tree (a `.git` folder, or file for worktrees), or None."""
+    here = Path(path).resolve()
+    for folder in (here, *here.parents) if here.is_dir() else here.parents:
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def git_state(root: Path) -> dict[str, Any]:
+    """Commit, branch, and the dirty files (modified, staged, untracked) with content hashes."""
+    command = ["git", "-c", "core.quotePath=false", "status", "--porcelain=v2", "--branch", "-z",
+               "--untracked-files=all"]
+    try:
+        done = subprocess.run(command, cwd=root, capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return {"root": str(root), "error": f"git status failed: {exc}"}
+    if done.returncode != 0:
+        reason = done.stderr.decode(errors="replace").strip().splitlines()
+        return {"root": str(root), "error": f"git status failed: {reason[-1] if reason else done.returncode}"}
+    commit: str | None = None
+    branch: str | None = None
+    changed: dict[str, str] = {}  # path -> status letters (git's XY, or "??")
+    records = done.stdout.decode(errors="surrogateescape").split("\0")
+    i = 0
+    while i < len(records):
+        line = records[i]
+        i += 1
+        if line.startswith("# branch.oid "):
+            oid = line.split(" ", 2)[2]
+            commit = None if oid == "(initial)" else oid
+        elif line.startswith("# branch.head "):
+            head = line.split(" ", 2)[2]
+            branch = None if head == "(detached)" else head
+        elif line.startswith("1 "):
+            changed[line.split(" ", 8)[8]] = line.split(" ")[1]
+        elif line.startswith("2 "):
+            changed[line.split(" ", 9)[9]] = line.split(" ")[1]
+            i += 1  # the original path of a rename follows
+        elif line.startswith("u "):
+            changed[line.split(" ", 10)[10]] = line.split(" ")[1]
+        elif line.startswith("? "):
+            changed[line[2:]] = "??"
+    files = {}
+    for rel, status in sorted(changed.items()):
+        target = root / rel
+        if not target.is_file():
+            files[rel] = {"status": status, "sha256": None, "note": "deleted"}
+        elif target.stat().st_size > _HASH_LIMIT:
+            files[rel] = {"status": status, "sha256": None, "note": "too large to hash"}
+        else:
+            files[rel] = {"status": status, "sha256": file_sha256(target)}
+    return {"root": str(root), "commit": commit, "branch": branch, "dirty": bool(files),
+            "dirty_files": files}
+
+
+def module_files(modules: Iterable[types.ModuleType]) -> list[Path]:
+    return [Path(m.__file__).resolve() for m in modules if m.__file__]
+
+
+def imported_packages(
+    modules: Iterable[types.ModuleType], extra: Iterable[str] = ()
+) -> dict[str, str | None]:
+    """Top-level third-party packages the modules import (as modules or via their names),
+    with their versions; None when a package states none."""
+    names: set[str] = set(extra)
+    for module in modules:
+        for value in vars(module).values():
+            if isinstance(value, types.ModuleType):
+                names.add(value.__name__.split(".")[0])
+            else:
+                owner = getattr(value, "__module__", None)
+                if isinstance(owner, str) and isinstance(value, (type, types.FunctionType,
+                                                                 types.BuiltinFunctionType)):
+                    names.add(owner.split(".")[0])
+    own = {m.__name__.split(".")[0] for m in modules}
+    skip = set(sys.stdlib_module_names) | own | {"sideflow", "builtins", "__main__", "__future__"}
+    return {name: package_version(name) for name in sorted(names - skip) if not name.startswith("_")
+            and not _is_local(name)}
+
+
+def package_version(name: str) -> str | None:
+    module = sys.modules.get(name)
+    version = getattr(module, "__version__", None)
+    if isinstance(version, str):
+        return version
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except (metadata.PackageNotFoundError, ValueError):
+        return None
+
+
+def local_modules(modules: Iterable[types.ModuleType]) -> list[types.ModuleType]:
+    """Modules the sources import that live beside them, not in an installed package (helpers)."""
+    found: dict[str, types.ModuleType] = {}
+    for module in modules:
+        for value in vars(module).values():
+            owner = value if isinstance(value, types.ModuleType) else None
+            if owner is None and isinstance(value, (type, types.FunctionType)):
+                owner = sys.modules.get(getattr(value, "__module__", "") or "")
+            if owner is not None and owner is not module and _is_local(owner.__name__.split(".")[0]):
+                found[owner.__name__] = owner
+    return list(found.values())
+
+
+def _is_local(top: str) -> bool:
+    """A module imported from a plain folder (the project), not site-packages or the stdlib."""
+    module = sys.modules.get(top)
+    file = getattr(module, "__file__", None)
+    if module is None or not file or top in sys.stdlib_module_names:
+        return False
+    return not is_library_file(file)
+
+
+def is_library_file(filename: str) -> bool:
+    """Installed packages and the standard library, as opposed to the project's own files."""
+    import sysconfig
+
+    parts = Path(filename).parts
+    return ("site-packages" in parts or "dist-packages" in parts or filename.startswith("<frozen ")
+            or filename.startswith(sysconfig.get_paths()["stdlib"]))
+
+
+def host() -> dict[str, str]:
+    import platform
+
+    return {"name": platform.node(), "platform": platform.platform(), "python": sys.version.split()[0],
+            "executable": sys.executable, "cwd": os.getcwd()}

@@ -1,0 +1,325 @@
+"""Run records: one folder per run with `run.json` (what ran, on what, from which code)
+and `dag.svg` (the executed DAG), so a result can be traced and reproduced later.
+
+`Dataflow.run(..., record="runs/")`, the session's `flow.record("runs/")` and
+`sideflow run --record DIR` all write through `write_record`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import sys
+import time
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import provenance
+from .errors import DataflowError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
+    from .dataflow import Dataflow
+    from .execute import NodeHooks
+    from .graph import Graph
+
+FORMAT = 1  # run.json's layout version, bumped when fields change meaning
+
+
+class RecordError(DataflowError, OSError):
+    """The record folder could not be written (the run itself is unaffected)."""
+
+
+class RecordWarning(UserWarning):
+    """`Dataflow.run(record=...)` finished, but its record could not be written."""
+
+
+class RunLog:
+    """Collects one run as it happens (a `NodeHooks`): per-node durations and errors.
+
+    Input values are kept by reference and fingerprinted only when a record is written.
+    """
+
+    def __init__(
+        self,
+        flow: Dataflow,
+        outputs: Sequence[str],
+        inputs: Mapping[str, Any],
+        overrides: Mapping[str, Any] | None = None,
+        reused: Collection[str] = (),
+        call: str = "",
+    ) -> None:
+        self.flow = flow
+        self.outputs = tuple(outputs)
+        self.inputs = dict(inputs)
+        self.overrides = {k: v for k, v in (overrides or {}).items() if k not in reused}
+        self.reused = frozenset(reused)
+        self.call = call
+        self.argv = list(sys.argv)
+        self.started = time.time()
+        self.ended: float | None = None
+        self.ran: dict[str, float] = {}
+        self.errors: dict[str, str] = {}
+        self.error = ""
+
+    def before_node(self, name: str) -> None:
+        pass
+
+    def after_node(self, name: str, result: Any, seconds: float, error: BaseException | None) -> None:
+        self.ran[name] = seconds
+        if error is not None:
+            original = getattr(error, "original", error)
+            self.errors[name] = f"{type(original).__name__}: {original}"
+
+    def finish(self, error: BaseException | None = None) -> None:
+        self.ended = time.time()
+        if error is not None:
+            self.error = str(error)
+
+    def statuses(self) -> dict[str, str]:
+        """Node -> ran | error | reused | given | not run | not needed."""
+        graph = self.flow.graph
+        given = set(self.overrides) | self.reused | set(self.inputs) | set(self.flow.config)
+        wanted = needed(graph, self.outputs, given)
+        result = {}
+        for name in graph.order:
+            if name in self.errors:
+                result[name] = "error"
+            elif name in self.ran:
+                result[name] = "ran"
+            elif name not in wanted:
+                result[name] = "not needed"
+            elif name in self.reused:
+                result[name] = "reused"
+            elif name in self.overrides:
+                result[name] = "given"
+            else:
+                result[name] = "not run"  # the run stopped before reaching it
+        return result
+
+    def to_dict(self) -> dict[str, Any]:
+        """The content of `run.json`."""
+        from . import __version__
+
+        flow = self.flow
+        statuses = self.statuses()
+        modules = [s.module for s in flow.sources if s.module is not None]
+        helpers = provenance.local_modules(modules)
+        sources = [_source_entry(s.label, s.module) for s in flow.sources]
+        sources += [_source_entry(m.__name__, m, helper=True) for m in helpers]
+        extra = {p for n in flow.graph.nodes.values() for p in getattr(getattr(n, "fingerprint", None),
+                                                                      "packages", ())}
+        nodes = {}
+        for name in flow.graph.order:
+            node = flow.graph.nodes[name]
+            entry: dict[str, Any] = {"status": statuses[name], "code": node.code_hash,
+                                     "location": node.location, "file": node.file}
+            fingerprint = getattr(node, "fingerprint", None)
+            if fingerprint is not None:
+                entry["code_parts"] = [list(p) for p in fingerprint.parts]
+                if fingerprint.unknown:
+                    entry["code_unknown"] = list(fingerprint.unknown)
+            if name in self.ran:
+                entry["seconds"] = round(self.ran[name], 6)
+            if name in self.errors:
+                entry["error"] = self.errors[name]
+            nodes[name] = entry
+        read = [n for n, s in flow.graph.inputs.items() if not s.from_config and n in self.inputs
+                and any(statuses.get(c) in ("ran", "error", "not run") for c in s.consumers)]
+        return {
+            "format": FORMAT,
+            "status": "error" if self.error else "ok",
+            "error": self.error or None,
+            "started": _iso(self.started),
+            "ended": _iso(self.ended or time.time()),
+            "seconds": round((self.ended or time.time()) - self.started, 6),
+            "call": self.call,
+            "argv": self.argv,
+            "sideflow": __version__,
+            "python": sys.version.split()[0],
+            "host": provenance.host(),
+            "sources": sources,
+            "git": _git_states([*provenance.module_files(modules), *provenance.module_files(helpers)]),
+            "packages": provenance.imported_packages([*modules, *helpers], extra),
+            "config": {k: _jsonable(v) for k, v in flow.config.items()},
+            "outputs": list(self.outputs),
+            "inputs": {n: describe_value(self.inputs[n]) for n in read},
+            "overrides": {n: describe_value(v) for n, v in self.overrides.items()},
+            "nodes": nodes,
+        }
+
+
+def needed(graph: Graph, outputs: Sequence[str], given: Collection[str]) -> set[str]:
+    """Names a run of `outputs` reads or computes, given values for `given` (as the plan walks)."""
+    targets = [o for o in outputs if o not in given]
+    return graph.ancestors(targets, stop=given) | set(outputs)
+
+
+def write_record(log: RunLog, directory: str | os.PathLike[str]) -> Path:
+    """Write `<directory>/<time>-<id>/run.json` and `dag.svg`; return the run's folder.
+
+    Raises RecordError when the folder cannot be created or written.
+    """
+    stamp = datetime.fromtimestamp(log.started, timezone.utc).strftime("%Y%m%d-%H%M%S")
+    folder = Path(directory) / f"{stamp}-{secrets.token_hex(3)}"
+    content = log.to_dict()
+    try:
+        folder.mkdir(parents=True, exist_ok=False)
+        (folder / "run.json").write_text(json.dumps(content, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise RecordError(f"run record not written to {directory}: {exc.strerror or exc}") from exc
+    from .runsvg import executed_svg
+
+    try:
+        (folder / "dag.svg").write_text(executed_svg(log.flow, content), encoding="utf-8")
+    except OSError as exc:
+        raise RecordError(f"run record {folder}: dag.svg not written: {exc.strerror or exc}") from exc
+    return folder
+
+
+def recorded_run(
+    flow: Dataflow,
+    directory: str | os.PathLike[str],
+    outputs: Sequence[str],
+    inputs: Mapping[str, Any],
+    overrides: Mapping[str, Any],
+    hooks: Sequence[NodeHooks],
+    executor: Executor | None,
+) -> dict[str, Any]:
+    """`Dataflow.run(..., record=DIR)`: run, then record (also a failed run); a record
+    that cannot be written is a RecordWarning, never a lost result."""
+    __tracebackhide__ = True  # IPython: tracebacks show user code, not ours
+    import warnings
+
+    call = f"Dataflow.run({list(outputs)!r}, inputs={sorted(inputs)!r}, overrides={sorted(overrides)!r})"
+    log = RunLog(flow, outputs, {**flow.config, **inputs}, overrides, call=call)
+    try:
+        results = flow.run(outputs, inputs, overrides, hooks=[*hooks, log], executor=executor)
+    except BaseException as exc:
+        log.finish(exc)
+        _write_or_warn(log, directory, warnings.warn)
+        raise
+    log.finish()
+    _write_or_warn(log, directory, warnings.warn)
+    return results
+
+
+def _write_or_warn(log: RunLog, directory: str | os.PathLike[str], warn: Any) -> None:
+    try:
+        write_record(log, directory)
+    except RecordError as exc:
+        warn(str(exc), RecordWarning, stacklevel=4)
+
+
+def read_record(run_dir: str | os.PathLike[str]) -> dict[str, Any]:
+    """A run's `run.json` (the folder or the file itself)."""
+    path = Path(run_dir)
+    if path.is_dir():
+        path = path / "run.json"
+    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return loaded
+
+
+def log_to_mlflow(run_dir: str | os.PathLike[str]) -> None:
+    """Log a run record to the active MLflow run (started if none is): `run.json` as a
+    dict, `dag.svg` as an artifact, config as params, per-node durations as metrics."""
+    try:
+        import mlflow
+    except ImportError:
+        msg = "log_to_mlflow needs MLflow: pip install mlflow"
+        raise DataflowError(msg) from None
+    folder = Path(run_dir)
+    content = read_record(folder)
+    active = mlflow.active_run() is None
+    if active:
+        mlflow.start_run(run_name=folder.name)
+    try:
+        mlflow.log_dict(content, "sideflow/run.json")
+        if (folder / "dag.svg").is_file():
+            mlflow.log_artifact(str(folder / "dag.svg"), "sideflow")
+        mlflow.log_params({f"config.{k}": json.dumps(v) for k, v in content["config"].items()})
+        mlflow.set_tags({"sideflow.status": content["status"], "sideflow.version": content["sideflow"],
+                         **{f"git.{Path(g['root']).name}.commit": g.get("commit") or "none"
+                            for g in content["git"]}})
+        mlflow.log_metrics({f"seconds.{n}": e["seconds"] for n, e in content["nodes"].items()
+                            if "seconds" in e})
+    finally:
+        if active:
+            mlflow.end_run()
+
+
+def describe_value(value: Any) -> dict[str, Any]:
+    """Type and fingerprint (content and schema, not the data) of an input value."""
+    return {"type": f"{type(value).__module__}.{type(value).__qualname__}".removeprefix("builtins."),
+            "fingerprint": _fingerprint(value)}
+
+
+def _fingerprint(value: Any) -> str | None:
+    try:
+        from .datahash import fingerprint_value  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:  # until the cache's fingerprinting lands: the same contract, fewer types
+        return _plain_fingerprint(value)
+    result: str | None = fingerprint_value(value)
+    return result
+
+
+def _plain_fingerprint(value: Any) -> str | None:
+    """Canonical JSON for plain data; content + schema for pandas and numpy; else None."""
+    import hashlib
+
+    kind = type(value).__module__.split(".")[0]
+    if kind == "pandas":
+        import pandas as pd
+
+        if isinstance(value, (pd.Series, pd.DataFrame)):
+            schema = repr((type(value).__name__, value.shape, getattr(value, "dtypes", value.dtype),
+                           getattr(value, "name", None), list(getattr(value, "columns", [])),
+                           value.index.dtype, value.index.name))
+            rows = pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes()
+            return hashlib.sha256(schema.encode() + rows).hexdigest()
+        return None
+    if kind == "numpy" and hasattr(value, "tobytes") and getattr(value, "dtype", None) is not None:
+        if value.dtype.hasobject:
+            return None
+        shape = repr((value.dtype.str, value.shape)).encode()
+        return hashlib.sha256(shape + value.tobytes()).hexdigest()
+    try:
+        text = json.dumps(value, sort_keys=True, allow_nan=True, separators=(",", ":"))
+    except (TypeError, ValueError):
+        return None
+    return hashlib.sha256(f"{type(value).__name__}:{text}".encode()).hexdigest()
+
+
+def _source_entry(label: str, module: Any, helper: bool = False) -> dict[str, Any]:
+    file = getattr(module, "__file__", None)
+    entry: dict[str, Any] = {"label": label, "module": getattr(module, "__name__", None),
+                             "file": str(Path(file).resolve()) if file else None,
+                             "sha256": provenance.file_sha256(file) if file else None}
+    if helper:
+        entry["imported_by_sources"] = True
+    return entry
+
+
+def _git_states(files: Sequence[Path]) -> list[dict[str, Any]]:
+    roots: dict[Path, None] = {}
+    for file in files:
+        root = provenance.repo_root(file)
+        if root is not None:
+            roots[root] = None
+    return [provenance.git_state(root) for root in roots]
+
+
+def _jsonable(value: Any) -> Any:
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError):
+        return {"repr": repr(value)[:200], "type": type(value).__qualname__}
+    return value
+
+
+def _iso(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, timezone.utc).isoformat(timespec="milliseconds")

@@ -12,7 +12,7 @@ import os
 import secrets
 import sys
 import time
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -75,6 +75,17 @@ class RunLog:
             original = getattr(error, "original", error)
             self.errors[name] = f"{type(original).__name__}: {original}"
 
+    def around(self, run: Callable[..., dict[str, Any]], *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """Call `run`, noting its end and its error, if any."""
+        __tracebackhide__ = True  # IPython: tracebacks show user code, not ours
+        try:
+            results = run(*args, **kwargs)
+        except BaseException as exc:
+            self.finish(exc)
+            raise
+        self.finish()
+        return results
+
     def finish(self, error: BaseException | None = None) -> None:
         self.ended = time.time()
         if error is not None:
@@ -101,8 +112,9 @@ class RunLog:
                 result[name] = "not run"  # the run stopped before reaching it
         return result
 
-    def to_dict(self) -> dict[str, Any]:
-        """The content of `run.json`."""
+    def to_dict(self, record_dir: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+        """The content of `run.json`; files under `record_dir` (earlier records) do not
+        make a repository dirty."""
         from . import __version__
 
         flow = self.flow
@@ -143,7 +155,8 @@ class RunLog:
             "python": sys.version.split()[0],
             "host": provenance.host(),
             "sources": sources,
-            "git": _git_states([*provenance.module_files(modules), *provenance.module_files(helpers)]),
+            "git": _git_states([*provenance.module_files(modules), *provenance.module_files(helpers)],
+                               record_dir),
             "packages": provenance.imported_packages([*modules, *helpers], extra),
             "config": {k: _jsonable(v) for k, v in flow.config.items()},
             "outputs": list(self.outputs),
@@ -166,7 +179,7 @@ def write_record(log: RunLog, directory: str | os.PathLike[str]) -> Path:
     """
     stamp = datetime.fromtimestamp(log.started, timezone.utc).strftime("%Y%m%d-%H%M%S")
     folder = Path(directory) / f"{stamp}-{secrets.token_hex(3)}"
-    content = log.to_dict()
+    content = log.to_dict(directory)
     try:
         folder.mkdir(parents=True, exist_ok=False)
         (folder / "run.json").write_text(json.dumps(content, indent=2) + "\n", encoding="utf-8")
@@ -196,7 +209,7 @@ def recorded_run(
     import warnings
 
     call = f"Dataflow.run({list(outputs)!r}, inputs={sorted(inputs)!r}, overrides={sorted(overrides)!r})"
-    log = RunLog(flow, outputs, {**flow.config, **inputs}, overrides, call=call)
+    log = RunLog(flow, outputs, inputs, overrides, call=call)
     try:
         results = flow.run(outputs, inputs, overrides, hooks=[*hooks, log], executor=executor)
     except BaseException as exc:
@@ -304,13 +317,22 @@ def _source_entry(label: str, module: Any, helper: bool = False) -> dict[str, An
     return entry
 
 
-def _git_states(files: Sequence[Path]) -> list[dict[str, Any]]:
+def _git_states(files: Sequence[Path], record_dir: str | os.PathLike[str] | None) -> list[dict[str, Any]]:
     roots: dict[Path, None] = {}
     for file in files:
         root = provenance.repo_root(file)
         if root is not None:
             roots[root] = None
-    return [provenance.git_state(root) for root in roots]
+    states = [provenance.git_state(root) for root in roots]
+    if record_dir is not None:
+        records = Path(record_dir).resolve()
+        for state in states:
+            dirty = state.get("dirty_files", {})
+            for rel in [r for r in dirty if (Path(state["root"]) / r).resolve().is_relative_to(records)]:
+                del dirty[rel]
+            if "dirty" in state:
+                state["dirty"] = bool(dirty)
+    return states
 
 
 def _jsonable(value: Any) -> Any:

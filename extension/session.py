@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sideflow import Dataflow
 from sideflow.errors import DataflowError, NodeError
+from sideflow.record import RunLog, write_record
 from sideflow.sources import Source, from_module
 
 from .reload import WatchedModule
@@ -55,6 +56,7 @@ class Session:
         self.errors: dict[str, BaseException] = {}
         self.error = ""  # the last rebuild problem; "" when the DAG is current
         self.last_ran: list[str] = []
+        self.last_run: RunLog | None = None  # for `record`
         self._print = printer
         self._stale: set[str] = set()
         self._computed_with: dict[str, str] = {}  # node -> code hash its result was computed with
@@ -219,15 +221,23 @@ class Session:
         if overrides:
             touched = flow.graph.descendants(overrides) | set(overrides)
             reuse = {n: self.results[n] for n in fresh if n not in touched}
-            return flow.run(
-                wanted, given, {**reuse, **overrides}, hooks=[_Ran(self.last_ran)], executor=executor
-            )
+            given_values = {**reuse, **overrides}
+            self.last_run = log = RunLog(flow, wanted, given, given_values, reuse, f"{self.name}.run")
+            return log.around(flow.run, wanted, given, given_values,
+                              hooks=[_Ran(self.last_ran), log], executor=executor)
         reuse = {n: self.results[n] for n in fresh}
+        self.last_run = log = RunLog(flow, wanted, given, reuse, reuse, f"{self.name}.run")
         try:
-            return flow.run(wanted, given, reuse, hooks=[_Recorder(self)], executor=executor)
+            return log.around(flow.run, wanted, given, reuse, hooks=[_Recorder(self), log], executor=executor)
         finally:
             self._running.clear()
             self._push(force=True)
+
+    def record(self, directory: str | Path) -> Path:
+        """Write the last run's record (run.json, dag.svg) to a new folder in `directory`."""
+        if self.last_run is None:
+            raise DataflowError(f"nothing to record yet: run something first ({self.name}.run([...]))")
+        return write_record(self.last_run, directory)
 
     def run_node(self, name: str) -> None:
         """The widget's click: run one node and show its preview (or why it cannot run)."""

@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
         from ..record import RunLog
 
         call = shlex.join(["sideflow", *sys.argv[1:]])
-        log = RunLog(flow, outputs, {**flow.config, **inputs}, call=call)
+        log = RunLog(flow, outputs, inputs, call=call)
         hooks.append(log)
     show_progress = sys.stderr.isatty() if args.progress is None else args.progress
     progress = None

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from .values import is_local_file, package_of
+
 _HASH_LIMIT = 64 * 1024 * 1024  # dirty files larger than this are listed, not hashed
 
 
@@ -93,22 +95,20 @@ def module_files(modules: Iterable[types.ModuleType]) -> list[Path]:
 def imported_packages(
     modules: Iterable[types.ModuleType], extra: Iterable[str] = ()
 ) -> dict[str, str | None]:
-    """Top-level third-party packages the modules import (as modules or via their names),
-    with their versions; None when a package states none."""
+    """Installed top-level packages the modules import (as modules or via imported names)
+    and `extra` (the fingerprints' packages), with their versions; None when a package
+    states none."""
     names: set[str] = set(extra)
     for module in modules:
         for value in vars(module).values():
             if isinstance(value, types.ModuleType):
-                names.add(value.__name__.split(".")[0])
-            else:
+                names.add(value.__name__)
+            elif isinstance(value, (type, types.FunctionType, types.BuiltinFunctionType)):
                 owner = getattr(value, "__module__", None)
-                if isinstance(owner, str) and isinstance(value, (type, types.FunctionType,
-                                                                 types.BuiltinFunctionType)):
-                    names.add(owner.split(".")[0])
-    own = {m.__name__.split(".")[0] for m in modules}
-    skip = set(sys.stdlib_module_names) | own | {"sideflow", "builtins", "__main__", "__future__"}
-    return {name: package_version(name) for name in sorted(names - skip) if not name.startswith("_")
-            and not _is_local(name)}
+                if isinstance(owner, str):
+                    names.add(owner)
+    tops = {top for name in names if (top := package_of(name)) and top != "sideflow"}
+    return {top: package_version(top) for top in sorted(tops)}
 
 
 def package_version(name: str) -> str | None:
@@ -125,34 +125,18 @@ def package_version(name: str) -> str | None:
 
 
 def local_modules(modules: Iterable[types.ModuleType]) -> list[types.ModuleType]:
-    """Modules the sources import that live beside them, not in an installed package (helpers)."""
+    """The user's own modules the sources import (helpers beside them), by value or name."""
+    sources = list(modules)
     found: dict[str, types.ModuleType] = {}
-    for module in modules:
+    for module in sources:
         for value in vars(module).values():
             owner = value if isinstance(value, types.ModuleType) else None
             if owner is None and isinstance(value, (type, types.FunctionType)):
                 owner = sys.modules.get(getattr(value, "__module__", "") or "")
-            if owner is not None and owner is not module and _is_local(owner.__name__.split(".")[0]):
+            file = getattr(owner, "__file__", None)
+            if owner is not None and owner not in sources and file and is_local_file(file):
                 found[owner.__name__] = owner
     return list(found.values())
-
-
-def _is_local(top: str) -> bool:
-    """A module imported from a plain folder (the project), not site-packages or the stdlib."""
-    module = sys.modules.get(top)
-    file = getattr(module, "__file__", None)
-    if module is None or not file or top in sys.stdlib_module_names:
-        return False
-    return not is_library_file(file)
-
-
-def is_library_file(filename: str) -> bool:
-    """Installed packages and the standard library, as opposed to the project's own files."""
-    import sysconfig
-
-    parts = Path(filename).parts
-    return ("site-packages" in parts or "dist-packages" in parts or filename.startswith("<frozen ")
-            or filename.startswith(sysconfig.get_paths()["stdlib"]))
 
 
 def host() -> dict[str, str]:

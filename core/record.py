@@ -123,18 +123,16 @@ class RunLog:
         helpers = provenance.local_modules(modules)
         sources = [_source_entry(s.label, s.module) for s in flow.sources]
         sources += [_source_entry(m.__name__, m, helper=True) for m in helpers]
-        extra = {p for n in flow.graph.nodes.values() for p in getattr(getattr(n, "fingerprint", None),
-                                                                      "packages", ())}
+        extra = {p for n in flow.graph.nodes.values() for p in n.fingerprint.packages}
         nodes = {}
         for name in flow.graph.order:
             node = flow.graph.nodes[name]
             entry: dict[str, Any] = {"status": statuses[name], "code": node.code_hash,
                                      "location": node.location, "file": node.file}
-            fingerprint = getattr(node, "fingerprint", None)
-            if fingerprint is not None:
-                entry["code_parts"] = [list(p) for p in fingerprint.parts]
-                if fingerprint.unknown:
-                    entry["code_unknown"] = list(fingerprint.unknown)
+            fingerprint = node.fingerprint
+            entry["code_parts"] = [list(p) for p in fingerprint.parts]
+            if fingerprint.unknown:  # depends on something that could not be fingerprinted
+                entry["code_unknown"] = list(fingerprint.unknown)
             if name in self.ran:
                 entry["seconds"] = round(self.ran[name], 6)
             if name in self.errors:
@@ -177,7 +175,8 @@ def write_record(log: RunLog, directory: str | os.PathLike[str]) -> Path:
 
     Raises RecordError when the folder cannot be created or written.
     """
-    stamp = datetime.fromtimestamp(log.started, timezone.utc).strftime("%Y%m%d-%H%M%S")
+    # UTC start to the millisecond, so names sort in run order
+    stamp = datetime.fromtimestamp(log.started, timezone.utc).strftime("%Y%m%d-%H%M%S.%f")[:-3]
     folder = Path(directory) / f"{stamp}-{secrets.token_hex(3)}"
     content = log.to_dict(directory)
     try:

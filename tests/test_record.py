@@ -99,8 +99,8 @@ def test_input_fingerprints_follow_content(module: Path, tmp_path: Path) -> None
     flow = load(module)
     for values in ([1.0, 2.0], [1.0, 2.0], [1.0, 3.0]):
         flow.run("total", inputs={"x": pd.Series(values)}, record=tmp_path / "runs")
-    prints = [read_record(r)["inputs"]["x"]["fingerprint"] for r in sorted((tmp_path / "runs").iterdir(),
-                                                                          key=lambda p: p.stat().st_mtime)]
+    runs = sorted((tmp_path / "runs").iterdir())  # names sort in run order
+    prints = [read_record(r)["inputs"]["x"]["fingerprint"] for r in runs]
     assert prints[0] is not None and len(set(prints)) == 2
     assert prints.count(prints[2]) == 1
 
@@ -196,7 +196,7 @@ def test_cli_record_in_a_git_repository_clean_then_dirty(tmp_path: Path) -> None
 
     compared = sideflow_cli("diff", str(first_run), str(second_run), cwd=repo)
     assert compared.returncode == 1, compared.stderr
-    assert "doubled (weekly.py:6): code changed" in compared.stdout
+    assert "doubled (weekly.py:6): code changed: value weekly.RATE" in compared.stdout
     assert f"{repo.resolve()}: clean -> dirty" in compared.stdout
     assert "weekly.py: file content changed" in compared.stdout
 

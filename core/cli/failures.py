@@ -17,7 +17,7 @@ from ..errors import (
     SourceError,
     UnknownOutputError,
 )
-from ..provenance import is_library_file
+from ..values import is_local_file
 
 USAGE, FAILED, OK = 2, 1, 0
 _OWN = str(Path(__file__).resolve().parent.parent)  # the sideflow package's folder
@@ -80,7 +80,7 @@ def user_traceback(exc: BaseException) -> str:
     lines = ["Traceback (the dataflow's frames):\n"]
     folded = 0
     for frame in frames:
-        if is_library_file(frame.filename) or not os.path.isabs(frame.filename):  # also Cython's
+        if not is_local_file(frame.filename) or not os.path.isabs(frame.filename):  # also Cython's
             folded += 1
             continue
         if folded:
@@ -110,7 +110,7 @@ def _remote_traceback(text: str) -> str:
     folded = 0
     for frame in frames:
         filename = frame[0].split('"', 2)[1]
-        if filename.startswith(_OWN) or is_library_file(filename) or not os.path.isabs(filename):
+        if filename.startswith(_OWN) or not is_local_file(filename) or not os.path.isabs(filename):
             folded += not filename.startswith(_OWN) and len(out) > 1  # nothing before user code
             continue
         if folded:

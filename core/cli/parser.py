@@ -20,7 +20,7 @@ examples:
   sideflow run features.py --outputs total --input spend=10 --input signups=2
   sideflow run features.py --outputs a,b --inputs data.parquet --config region=US \\
       --out result.parquet --record runs/
-  sideflow diff runs/20261203-081500-1a2b3c runs/20261203-091500-4d5e6f
+  sideflow diff runs/20261203-081500.123-1a2b3c runs/20261203-091500.456-4d5e6f
 
 `python -m sideflow ...` is the same. `sideflow COMMAND --help` for each command."""
 

@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from ..dataflow import Dataflow
-from ..errors import DataflowError
+from ..errors import NodeError
 from ..record import needed
 from .executors import executor_from
 from .failures import OK, UsageError
@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             results = flow.run(outputs, inputs, hooks=hooks, executor=executor)
         except BaseException as exc:
-            if log is not None and isinstance(exc, DataflowError):
+            if log is not None and isinstance(exc, NodeError):  # it ran: worth a record
                 log.finish(exc)
                 _record(log, args.record)
             raise

@@ -88,6 +88,39 @@ def git_state(root: Path) -> dict[str, Any]:
             "dirty_files": files}
 
 
+class GitProbe:
+    """`git status` of the repositories holding `files`, started now in the background
+    (it overlaps the run, and describes the code as it was when the run began)."""
+
+    def __init__(self, files: Iterable[Path]) -> None:
+        import threading
+
+        roots = dict.fromkeys(r for r in map(repo_root, files) if r is not None)
+        self._states: dict[Path, dict[str, Any]] = {}
+        self._threads = [threading.Thread(target=self._probe, args=(root,), daemon=True) for root in roots]
+        self._roots = list(roots)
+        for thread in self._threads:
+            thread.start()
+
+    def _probe(self, root: Path) -> None:
+        self._states[root] = git_state(root)
+
+    def states(self, exclude: Path | None = None) -> list[dict[str, Any]]:
+        """The states, without dirty files under `exclude` (a folder of earlier records)."""
+        for thread in self._threads:
+            thread.join()
+        result = []
+        for root in self._roots:
+            state = dict(self._states[root])
+            dirty = state.get("dirty_files")
+            if exclude is not None and dirty:
+                dirty = {rel: v for rel, v in dirty.items()
+                         if not (root / rel).resolve().is_relative_to(exclude)}
+                state.update(dirty_files=dirty, dirty=bool(dirty))
+            result.append(state)
+        return result
+
+
 def module_files(modules: Iterable[types.ModuleType]) -> list[Path]:
     return [Path(m.__file__).resolve() for m in modules if m.__file__]
 

@@ -7,6 +7,7 @@ and `dag.svg` (the executed DAG), so a result can be traced and reproduced later
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import secrets
@@ -42,6 +43,7 @@ class RunLog:
     """Collects one run as it happens (a `NodeHooks`): per-node durations and errors.
 
     Input values are kept by reference and fingerprinted only when a record is written.
+    `probe_git=False` (sessions, which record only on request) reads the Git state then.
     """
 
     def __init__(
@@ -52,6 +54,7 @@ class RunLog:
         overrides: Mapping[str, Any] | None = None,
         reused: Collection[str] = (),
         call: str = "",
+        probe_git: bool = True,
     ) -> None:
         self.flow = flow
         self.outputs = tuple(outputs)
@@ -61,6 +64,8 @@ class RunLog:
         self.call = call
         self.argv = list(sys.argv)
         self.started = time.time()
+        self._probe: provenance.GitProbe | None = None
+        self._probe = self._git() if probe_git else None
         self.ended: float | None = None
         self.ran: dict[str, float] = {}
         self.errors: dict[str, str] = {}
@@ -68,6 +73,14 @@ class RunLog:
 
     def before_node(self, name: str) -> None:
         pass
+
+    def _git(self, helpers: Sequence[Any] = ()) -> provenance.GitProbe:
+        """The Git state read as the run starts (`probe_git`), else now."""
+        if self._probe is not None:
+            return self._probe
+        modules = [s.module for s in self.flow.sources if s.module is not None]
+        helpers = helpers or provenance.local_modules(modules)
+        return provenance.GitProbe(provenance.module_files([*modules, *helpers]))
 
     def after_node(self, name: str, result: Any, seconds: float, error: BaseException | None) -> None:
         self.ran[name] = seconds
@@ -153,8 +166,7 @@ class RunLog:
             "python": sys.version.split()[0],
             "host": provenance.host(),
             "sources": sources,
-            "git": _git_states([*provenance.module_files(modules), *provenance.module_files(helpers)],
-                               record_dir),
+            "git": self._git(helpers).states(Path(record_dir).resolve() if record_dir is not None else None),
             "packages": provenance.imported_packages([*modules, *helpers], extra),
             "config": {k: _jsonable(v) for k, v in flow.config.items()},
             "outputs": list(self.outputs),
@@ -181,7 +193,7 @@ def write_record(log: RunLog, directory: str | os.PathLike[str]) -> Path:
     content = log.to_dict(directory)
     try:
         folder.mkdir(parents=True, exist_ok=False)
-        (folder / "run.json").write_text(json.dumps(content, indent=2) + "\n", encoding="utf-8")
+        (folder / "run.json").write_text(dumps(content), encoding="utf-8")
     except OSError as exc:
         raise RecordError(f"run record not written to {directory}: {exc.strerror or exc}") from exc
     from .runsvg import executed_svg
@@ -191,6 +203,20 @@ def write_record(log: RunLog, directory: str | os.PathLike[str]) -> Path:
     except OSError as exc:
         raise RecordError(f"run record {folder}: dag.svg not written: {exc.strerror or exc}") from exc
     return folder
+
+
+def dumps(content: Mapping[str, Any]) -> str:
+    """run.json's text: indented, but one line per node and per input (readable, diffable,
+    and fast: the C encoder does each line)."""
+    lines = []
+    for key, value in content.items():
+        if key in ("nodes", "inputs", "overrides") and value:
+            items = ",\n".join(f"    {json.dumps(k)}: {json.dumps(v)}" for k, v in value.items())
+            lines.append(f"  {json.dumps(key)}: {{\n{items}\n  }}")
+        else:
+            text = json.dumps(value, indent=2).replace("\n", "\n  ")
+            lines.append(f"  {json.dumps(key)}: {text}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
 def recorded_run(
@@ -271,12 +297,18 @@ def describe_value(value: Any) -> dict[str, Any]:
 
 
 def _fingerprint(value: Any) -> str | None:
+    result: str | None = _fingerprinter()(value)
+    return result
+
+
+@functools.cache
+def _fingerprinter() -> Callable[[Any], str | None]:
     try:
         from .datahash import fingerprint_value  # type: ignore[import-not-found,unused-ignore]
     except ImportError:  # until the cache's fingerprinting lands: the same contract, fewer types
-        return _plain_fingerprint(value)
-    result: str | None = fingerprint_value(value)
-    return result
+        return _plain_fingerprint
+    found: Callable[[Any], str | None] = fingerprint_value
+    return found
 
 
 def _plain_fingerprint(value: Any) -> str | None:
@@ -314,24 +346,6 @@ def _source_entry(label: str, module: Any, helper: bool = False) -> dict[str, An
     if helper:
         entry["imported_by_sources"] = True
     return entry
-
-
-def _git_states(files: Sequence[Path], record_dir: str | os.PathLike[str] | None) -> list[dict[str, Any]]:
-    roots: dict[Path, None] = {}
-    for file in files:
-        root = provenance.repo_root(file)
-        if root is not None:
-            roots[root] = None
-    states = [provenance.git_state(root) for root in roots]
-    if record_dir is not None:
-        records = Path(record_dir).resolve()
-        for state in states:
-            dirty = state.get("dirty_files", {})
-            for rel in [r for r in dirty if (Path(state["root"]) / r).resolve().is_relative_to(records)]:
-                del dirty[rel]
-            if "dirty" in state:
-                state["dirty"] = bool(dirty)
-    return states
 
 
 def _jsonable(value: Any) -> Any:

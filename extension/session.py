@@ -222,11 +222,11 @@ class Session:
             touched = flow.graph.descendants(overrides) | set(overrides)
             reuse = {n: self.results[n] for n in fresh if n not in touched}
             given_values = {**reuse, **overrides}
-            self.last_run = log = RunLog(flow, wanted, given, given_values, reuse, f"{self.name}.run")
+            self.last_run = log = RunLog(flow, wanted, given, given_values, reuse, f"{self.name}.run", False)
             return log.around(flow.run, wanted, given, given_values,
                               hooks=[_Ran(self.last_ran), log], executor=executor)
         reuse = {n: self.results[n] for n in fresh}
-        self.last_run = log = RunLog(flow, wanted, given, reuse, reuse, f"{self.name}.run")
+        self.last_run = log = RunLog(flow, wanted, given, reuse, reuse, f"{self.name}.run", False)
         try:
             return log.around(flow.run, wanted, given, reuse, hooks=[_Recorder(self), log], executor=executor)
         finally:

@@ -268,12 +268,12 @@ def log_to_mlflow(run_dir: str | os.PathLike[str]) -> None:
     try:
         import mlflow
     except ImportError:
-        msg = "log_to_mlflow needs MLflow: pip install mlflow"
+        msg = "log_to_mlflow needs MLflow: pip install mlflow (or mlflow-skinny)"
         raise DataflowError(msg) from None
     folder = Path(run_dir)
     content = read_record(folder)
-    active = mlflow.active_run() is None
-    if active:
+    started = mlflow.active_run() is None
+    if started:
         mlflow.start_run(run_name=folder.name)
     try:
         mlflow.log_dict(content, "sideflow/run.json")
@@ -286,7 +286,7 @@ def log_to_mlflow(run_dir: str | os.PathLike[str]) -> None:
         mlflow.log_metrics({f"seconds.{n}": e["seconds"] for n, e in content["nodes"].items()
                             if "seconds" in e})
     finally:
-        if active:
+        if started:
             mlflow.end_run()
 
 

@@ -73,16 +73,22 @@ def _changed_parts(a: list[list[str]] | None, b: list[list[str]] | None) -> str:
 
 
 def _sources(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> list[str]:
+    """Compared by path, shown by label (the file's name) unless two labels collide."""
     old = {s["file"] or s["label"]: s for s in a}
     new = {s["file"] or s["label"]: s for s in b}
+    paths: dict[str, set[str]] = {}
+    for key, source in (*old.items(), *new.items()):
+        paths.setdefault(source["label"], set()).add(key)
     lines = []
     for key in dict.fromkeys([*old, *new]):
+        label = (new.get(key) or old[key])["label"]
+        shown = label if len(paths[label]) == 1 else key
         if key not in new:
-            lines.append(f"{key}: not a source any more")
+            lines.append(f"{shown}: not a source any more")
         elif key not in old:
-            lines.append(f"{key}: a new source")
+            lines.append(f"{shown}: a new source")
         elif old[key]["sha256"] != new[key]["sha256"]:
-            lines.append(f"{key}: file content changed")
+            lines.append(f"{shown}: file content changed")
     return lines
 
 

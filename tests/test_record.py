@@ -198,7 +198,7 @@ def test_cli_record_in_a_git_repository_clean_then_dirty(tmp_path: Path) -> None
     assert compared.returncode == 1, compared.stderr
     assert "doubled (weekly.py:6): code changed: value weekly.RATE" in compared.stdout
     assert f"{repo.resolve()}: clean -> dirty" in compared.stdout
-    assert "weekly.py: file content changed" in compared.stdout
+    assert "sources:\n  weekly.py: file content changed\n" in compared.stdout
 
 
 def test_cli_record_not_writable_still_completes(module: Path, tmp_path: Path) -> None:

@@ -106,7 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
     progress.add_argument("--progress", action="store_true", default=None,
                           help="show a line per node even when stderr is not a terminal")
     progress.add_argument("--quiet", dest="progress", action="store_false",
-                          help="no progress lines, even on a terminal")
+                          help="no progress lines, even on a terminal, and no notes on what was "
+                               "written (errors and warnings still show)")
     run.set_defaults(command=_command("run"))
 
     diff = commands.add_parser(

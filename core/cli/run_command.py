@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         except BaseException as exc:
             if log is not None and isinstance(exc, NodeError):  # it ran: worth a record
                 log.finish(exc)
-                _record(log, args.record)
+                _record(log, args.record, args.progress is not False)
             raise
     if progress is not None:
         progress.finish()
@@ -56,15 +56,16 @@ def run(args: argparse.Namespace) -> int:
         log.finish()
     if target is not None:
         write(results, target)
-        print(f"wrote {', '.join(results)} to {target}", file=sys.stderr)
+        if args.progress is not False:
+            print(f"wrote {', '.join(results)} to {target}", file=sys.stderr)
     else:
         sys.stdout.write(show(results))
     if log is not None:
-        _record(log, args.record)
+        _record(log, args.record, args.progress is not False)
     return OK
 
 
-def _record(log: Any, directory: str) -> None:
+def _record(log: Any, directory: str, say: bool) -> None:
     from ..record import RecordError, write_record
 
     try:
@@ -72,7 +73,8 @@ def _record(log: Any, directory: str) -> None:
     except RecordError as exc:
         print(f"sideflow: warning: {exc} (the run itself completed)", file=sys.stderr)
         return
-    print(f"recorded {folder}", file=sys.stderr)
+    if say:
+        print(f"recorded {folder}", file=sys.stderr)
 
 
 def _check_named_inputs(flow: Dataflow, origin: dict[str, str]) -> None:

@@ -43,8 +43,8 @@ def repo_root(path: str | Path) -> Path | None:
 
 def git_state(root: Path) -> dict[str, Any]:
     """Commit, branch, and the dirty files (modified, staged, untracked) with content hashes."""
-    command = ["git", "-c", "core.quotePath=false", "status", "--porcelain=v2", "--branch", "-z",
-               "--untracked-files=all"]
+    command = ["git", "--no-optional-locks", "-c", "core.quotePath=false", "status", "--porcelain=v2",
+               "--branch", "-z", "--untracked-files=all"]
     try:
         done = subprocess.run(command, cwd=root, capture_output=True, timeout=30, check=False)
     except (OSError, subprocess.SubprocessError) as exc:

@@ -185,6 +185,14 @@ def test_graph_upstream_of(project: Path) -> None:
     assert "--upstream-of: unknown node 'avg_3wk_spnd' (did you mean 'avg_3wk_spend'?)" in typo.stderr
 
 
+def test_graph_highlights_outputs(project: Path) -> None:
+    done = sideflow("graph", "features.py", "--outputs", "total", cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert '"total" [shape=box, fillcolor="#dcebd9"' in done.stdout
+    typo = sideflow("graph", "features.py", "--outputs", "totl", cwd=project)
+    assert typo.returncode == 2 and "--outputs: unknown node 'totl' (did you mean 'total'?)" in typo.stderr
+
+
 def test_graph_unknown_format(project: Path) -> None:
     done = sideflow("graph", "features.py", "-o", "dag.gif", cwd=project)
     assert done.returncode == 2

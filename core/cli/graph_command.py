@@ -23,13 +23,14 @@ def run(args: argparse.Namespace) -> int:
     if target is not None and not target.parent.is_dir():
         raise UsageError(f"-o {args.output}: folder {str(target.parent)!r} does not exist")
     flow = build(args)
-    for option, name in (("--upstream-of", args.upstream_of), ("--downstream-of", args.downstream_of)):
-        if name is not None and name not in flow.graph:
-            try:
-                flow._check_known([name])
-            except UnknownOutputError as exc:
-                raise UsageError(f"{option}: {exc}".replace("unknown output", "unknown node")) from None
-    options: dict[str, Any] = {"outputs": names(args.outputs, "--outputs"), "rankdir": args.rankdir,
+    outputs = names(args.outputs, "--outputs")
+    for option, given in (("--upstream-of", [args.upstream_of]), ("--downstream-of", [args.downstream_of]),
+                          ("--outputs", outputs)):
+        try:
+            flow._check_known([n for n in given if n is not None])
+        except UnknownOutputError as exc:
+            raise UsageError(f"{option}: {exc}".replace("unknown output", "unknown node")) from None
+    options: dict[str, Any] = {"outputs": outputs, "rankdir": args.rankdir,
                                "upstream_of": args.upstream_of, "downstream_of": args.downstream_of}
     if suffix == ".json":
         text = _json(flow, options)

@@ -55,6 +55,7 @@ class RunLog:
         reused: Collection[str] = (),
         call: str = "",
         probe_git: bool = True,
+        record_to: str | os.PathLike[str] | None = None,
     ) -> None:
         self.flow = flow
         self.outputs = tuple(outputs)
@@ -63,6 +64,7 @@ class RunLog:
         self.reused = frozenset(reused)
         self.call = call
         self.argv = list(sys.argv)
+        self.record_to = record_to
         self.started = time.time()
         self._probe: provenance.GitProbe | None = None
         self._probe = self._git() if probe_git else None
@@ -89,15 +91,29 @@ class RunLog:
             self.errors[name] = f"{type(original).__name__}: {original}"
 
     def around(self, run: Callable[..., dict[str, Any]], *args: Any, **kwargs: Any) -> dict[str, Any]:
-        """Call `run`, noting its end and its error, if any."""
+        """Call `run`, noting its end and its error, if any; then write the record to
+        `record_to` if given (a failed run too). A record that cannot be written is a
+        RecordWarning, never a lost result."""
         __tracebackhide__ = True  # IPython: tracebacks show user code, not ours
         try:
             results = run(*args, **kwargs)
         except BaseException as exc:
             self.finish(exc)
+            self._write_or_warn()
             raise
         self.finish()
+        self._write_or_warn()
         return results
+
+    def _write_or_warn(self) -> None:
+        if self.record_to is None:
+            return
+        import warnings
+
+        try:
+            write_record(self, self.record_to)
+        except RecordError as exc:
+            warnings.warn(str(exc), RecordWarning, stacklevel=4)
 
     def finish(self, error: BaseException | None = None) -> None:
         self.ended = time.time()
@@ -228,29 +244,11 @@ def recorded_run(
     hooks: Sequence[NodeHooks],
     executor: Executor | None,
 ) -> dict[str, Any]:
-    """`Dataflow.run(..., record=DIR)`: run, then record (also a failed run); a record
-    that cannot be written is a RecordWarning, never a lost result."""
+    """`Dataflow.run(..., record=DIR)`: run, then record (also a failed run)."""
     __tracebackhide__ = True  # IPython: tracebacks show user code, not ours
-    import warnings
-
     call = f"Dataflow.run({list(outputs)!r}, inputs={sorted(inputs)!r}, overrides={sorted(overrides)!r})"
-    log = RunLog(flow, outputs, inputs, overrides, call=call)
-    try:
-        results = flow.run(outputs, inputs, overrides, hooks=[*hooks, log], executor=executor)
-    except BaseException as exc:
-        log.finish(exc)
-        _write_or_warn(log, directory, warnings.warn)
-        raise
-    log.finish()
-    _write_or_warn(log, directory, warnings.warn)
-    return results
-
-
-def _write_or_warn(log: RunLog, directory: str | os.PathLike[str], warn: Any) -> None:
-    try:
-        write_record(log, directory)
-    except RecordError as exc:
-        warn(str(exc), RecordWarning, stacklevel=4)
+    log = RunLog(flow, outputs, inputs, overrides, call=call, record_to=directory)
+    return log.around(flow.run, outputs, inputs, overrides, hooks=[*hooks, log], executor=executor)
 
 
 def read_record(run_dir: str | os.PathLike[str]) -> dict[str, Any]:

@@ -198,10 +198,12 @@ class Session:
         inputs: Mapping[str, Any] | None = None,
         overrides: Mapping[str, Any] | None = None,
         executor: Executor | None = None,
+        record: str | Path | None = None,
     ) -> dict[str, Any]:
         """Like `Dataflow.run`, reusing fresh results and computing only stale or missing nodes.
 
         With an `executor`, independent nodes run at the same time (states stay live).
+        With `record="runs/"`, the run is recorded (as `record` does after the fact).
 
         Given inputs are remembered (clicks use them). A run with `overrides` is a
         what-if: its values are returned, not stored in `results`.
@@ -222,11 +224,13 @@ class Session:
             touched = flow.graph.descendants(overrides) | set(overrides)
             reuse = {n: self.results[n] for n in fresh if n not in touched}
             given_values = {**reuse, **overrides}
-            self.last_run = log = RunLog(flow, wanted, given, given_values, reuse, f"{self.name}.run", False)
+            self.last_run = log = RunLog(flow, wanted, given, given_values, reuse, f"{self.name}.run",
+                                         record is not None, record)
             return log.around(flow.run, wanted, given, given_values,
                               hooks=[_Ran(self.last_ran), log], executor=executor)
         reuse = {n: self.results[n] for n in fresh}
-        self.last_run = log = RunLog(flow, wanted, given, reuse, reuse, f"{self.name}.run", False)
+        self.last_run = log = RunLog(flow, wanted, given, reuse, reuse, f"{self.name}.run",
+                                     record is not None, record)
         try:
             return log.around(flow.run, wanted, given, reuse, hooks=[_Recorder(self), log], executor=executor)
         finally:

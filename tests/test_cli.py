@@ -384,3 +384,35 @@ def test_python_dash_m(project: Path) -> None:
                           timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["ratio", "1.5"]
+
+
+def test_import_name_runs_like_a_path(project: Path) -> None:
+    done = sideflow("run", "scalars", "-o", "ratio", "--input", "spend=3", "--input", "signups=2",
+                    cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["ratio", "1.5"]
+
+
+def test_syntax_error_names_the_line(project: Path) -> None:
+    (project / "typo.py").write_text("def f(x: int) -> int:\n    return x +\n")
+    done = sideflow("run", "typo.py", "-o", "f", cwd=project)
+    assert done.returncode == 1
+    assert done.stderr.startswith("sideflow: typo.py:2: cannot load 'typo.py': SyntaxError: invalid syntax")
+    no_traceback_of_ours(done)
+
+
+def test_parquet_without_pyarrow_says_what_to_install(project: Path) -> None:
+    blocker = project / "no_pyarrow"
+    (blocker / "pyarrow").mkdir(parents=True)
+    (blocker / "pyarrow" / "__init__.py").write_text("raise ImportError('pyarrow is not installed')\n")
+    pd.DataFrame({"spend": [1.0]}).to_csv(project / "s.csv", index=False)
+    env = {"PYTHONPATH": str(blocker)}
+    for args, message in (
+        (["-i", "s.parquet"], "--inputs s.parquet: reading parquet needs pyarrow: pip install pyarrow"),
+        (["-i", "s.csv", "--out", "o.parquet"],
+         "--out o.parquet: writing parquet needs pyarrow: pip install pyarrow"),
+    ):
+        (project / "s.parquet").write_bytes(b"")
+        done = sideflow("run", "features.py", "-o", "total", *args, cwd=project, env=env)
+        assert done.returncode == 2, done.stderr
+        assert message in done.stderr

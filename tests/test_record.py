@@ -153,6 +153,9 @@ def test_session_records_its_last_run(module: Path, tmp_path: Path) -> None:
     assert record["call"] == "flow.run" and record["outputs"] == ["total"]
     assert list(record["inputs"]) == []  # only `doubled` read x, and it was reused
     assert "reused" in (folder / "dag.svg").read_text()
+    session.run(["unused"], record=tmp_path / "direct")
+    direct = read_record(only_run(tmp_path / "direct"))
+    assert direct["nodes"]["unused"]["status"] == "ran" and list(direct["inputs"]) == ["x"]
 
 
 def test_cli_record_in_a_git_repository_clean_then_dirty(tmp_path: Path) -> None:

@@ -28,15 +28,23 @@ def executed_svg(flow: Dataflow, record: dict[str, Any]) -> str:
     nodes = record["nodes"]
     for item in scene["nodes"]:
         entry = nodes.get(item["name"])
-        if entry is None:  # an input: read by this run or not
-            used = item["name"] in record["inputs"] or item["name"] in record["config"]
-            item["note"] = "given" if used else ""
+        if entry is None:  # an input: given, left to its default, or not read
+            item["note"] = _input_note(flow, item["name"], record)
             continue
         status = entry["status"]
-        item["style"] = RUN_STYLE[status]
+        fill, stroke, width, dash = RUN_STYLE[status]
+        item["style"] = (fill, stroke, width + 1.2 if item["name"] in record["outputs"] else width, dash)
         item["note"] = f"{status} {_seconds(entry['seconds'])}" if "seconds" in entry else status
         item["doc"] = f"{status}: {entry['error']}" if "error" in entry else item["doc"]
     return scene_to_svg(scene).replace('class="sf-node ', 'class="sf-run-node sf-node ')
+
+
+def _input_note(flow: Dataflow, name: str, record: dict[str, Any]) -> str:
+    if name in record["inputs"] or name in record["config"]:
+        return "given"
+    consumers = flow.graph.inputs[name].consumers
+    ran = any(record["nodes"][c]["status"] in ("ran", "error") for c in consumers)
+    return "default" if ran else ""
 
 
 def _seconds(value: float) -> str:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .values import Unencodable, encode_value, is_local_file, is_mutable, package_of
+from .values import Unencodable, encode_value, is_local_code, is_mutable, package_of
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,8 @@ class Fingerprint:
     """What a node's code is, as data.
 
     `parts` lists each component as `(what, location, digest)`: the node's own function
-    first, then helpers (`helper helpers.g`), classes and values (`value WINDOW`), so
+    first, then helpers (`function helpers.g`), classes (`class features.Cfg`) and
+    values (`value features.WINDOW`), so
     two fingerprints can be compared part by part to say *what* changed. `unknown`
     names what could not be fingerprinted (the node then depends on something unknown),
     `packages` the third-party top-level packages its code uses.
@@ -106,7 +107,7 @@ class Walker:
             digest.update(("unknown:" + "|".join(unknown)).encode())
         return Fingerprint(
             digest.hexdigest(),
-            tuple((c.what, c.location, c.digest) for c in ordered),
+            tuple((c.key, c.location, c.digest) for c in ordered),
             tuple(unknown),
             tuple(packages),
             bindings,
@@ -128,8 +129,7 @@ class Walker:
 
 @dataclass
 class _Component:
-    key: str  # unique within a fingerprint: "function mod.qualname", "value mod.NAME"
-    what: str  # as shown to users: "function avg", "helper helpers.g", "value WINDOW"
+    key: str  # unique within a fingerprint: "function mod.qualname", "class mod.C", "value mod.NAME"
     location: str
     digest: str
     deps: list[tuple[Any, str]]  # (object, name hint for values)
@@ -171,9 +171,8 @@ def _function_component(fn: types.FunctionType) -> _Component:
             bindings.append((namespace, ref, value, _binding_digest(value)))
         else:
             bindings.append((namespace, ref, value, ""))
-    short = fn.__qualname__ if fn.__module__ in ("__main__", None) else label
     location = f"{os.path.basename(code.co_filename)}:{code.co_firstlineno}"
-    return _Component(f"function {label}", f"function {short}", location, digest.hexdigest(),
+    return _Component(f"function {label}", location, digest.hexdigest(),
                       deps, unknown, packages, bindings)
 
 
@@ -211,7 +210,7 @@ def _queue_module_attributes(
     visited.add(id(module))
     space = vars(module)
     for name in sorted(names):
-        if name not in space:
+        if name not in space or name.startswith("__"):
             continue
         attr = space[name]
         if isinstance(attr, types.ModuleType):
@@ -248,7 +247,7 @@ def _class_component(cls: type) -> _Component:
             digest.update(f"{key}={_encode(attr, deps, unknown, packages, f'{label}.{key}')}\n".encode())
     file = sys.modules.get(cls.__module__)
     where = os.path.basename(getattr(file, "__file__", "") or cls.__module__)
-    return _Component(f"class {label}", f"class {cls.__qualname__}", where, digest.hexdigest(),
+    return _Component(f"class {label}", where, digest.hexdigest(),
                       deps, unknown, packages, [])
 
 
@@ -263,14 +262,17 @@ def _class_member_functions(attr: Any) -> list[types.FunctionType]:
 
 
 def _value_component(value: Any, name: str) -> _Component:
+    import os
+
     deps: list[tuple[Any, str]] = []
     unknown: list[str] = []
     packages: list[str] = []
     encoded = _encode(value, deps, unknown, packages, name)
     digest = hashlib.blake2b(encoded.encode(), digest_size=16).hexdigest()
-    module, _, short = name.rpartition(".")
-    shown = short if module in ("__main__", "") else name
-    return _Component(f"value {name}", f"value {shown}", module or "", digest, deps, unknown, packages, [])
+    module = name.rpartition(".")[0]
+    file = getattr(sys.modules.get(module), "__file__", None)
+    where = os.path.basename(file) if file else module
+    return _Component(f"value {name}", where, digest, deps, unknown, packages, [])
 
 
 def _encode(
@@ -335,7 +337,7 @@ def _unwrap(func: Any) -> Any:
 
 def _is_local_object(obj: Any) -> bool:
     if isinstance(obj, types.FunctionType):
-        return is_local_file(obj.__code__.co_filename)
+        return is_local_code(obj.__code__.co_filename)
     module = sys.modules.get(getattr(obj, "__module__", None) or "")
     if module is None:
         return getattr(obj, "__module__", None) == "__main__"
@@ -346,7 +348,7 @@ def _module_is_local(module: types.ModuleType) -> bool:
     if module.__name__ == "__main__":
         return True
     file = getattr(module, "__file__", None)
-    return bool(file) and is_local_file(file)
+    return bool(file) and is_local_code(file)
 
 
 # -- code objects: immutable, so their digests are memoized by identity -----------------

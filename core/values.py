@@ -115,14 +115,25 @@ def is_local_file(filename: str) -> bool:
     return not any(real.startswith(root) for root in _installed_roots())
 
 
+_OWN = os.path.dirname(os.path.realpath(__file__)) + os.sep  # sideflow itself is not user code
+
+
+@functools.lru_cache(maxsize=8192)
+def is_local_code(filename: str) -> bool:
+    """`is_local_file`, less sideflow's own files (however it was installed)."""
+    return is_local_file(filename) and not os.path.realpath(filename).startswith(_OWN)
+
+
 def package_of(module_name: str) -> str | None:
     """The installed top-level package a module belongs to; None for the standard
     library, builtins and the user's own modules."""
     top = module_name.partition(".")[0]
-    if not top or top == "__main__" or top in sys.stdlib_module_names or top in sys.builtin_module_names:
+    if not top.isidentifier() or top == "__main__" or top in sys.stdlib_module_names:
+        return None
+    if top in sys.builtin_module_names:
         return None
     module = sys.modules.get(top)
     file = getattr(module, "__file__", None)
-    if module is not None and (not file or is_local_file(file)):
+    if module is not None and (not file or is_local_code(file)):
         return None
     return top

@@ -70,7 +70,8 @@ class WatchedModule:
                 "undo the deletion, or attach another module with %dataflow",
             )
         changed = {self.locals[f] for f in self.locals if now.get(f) != self.contents.get(f)}
-        stale = self._importers(changed) - {self.name}
+        # the module itself is always new: whoever imports it (a cycle) is reloaded too
+        stale = self._importers(changed | {self.name}) - {self.name}
         files = {name: file for file, name in self.locals.items() if name in stale}
         folder = str(self.path.parent)
         if folder not in sys.path:  # as for a script: its siblings (helpers.py) are importable

@@ -7,7 +7,6 @@ and `dag.svg` (the executed DAG), so a result can be traced and reproduced later
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import secrets
@@ -289,51 +288,16 @@ def log_to_mlflow(run_dir: str | os.PathLike[str]) -> None:
 
 
 def describe_value(value: Any) -> dict[str, Any]:
-    """Type and fingerprint (content and schema, not the data) of an input value."""
-    return {"type": f"{type(value).__module__}.{type(value).__qualname__}".removeprefix("builtins."),
-            "fingerprint": _fingerprint(value)}
+    """Type and fingerprint (content and schema, not the data) of an input value; when
+    it cannot be fingerprinted, the reason instead."""
+    from .datahash import fingerprint_or_reason
 
-
-def _fingerprint(value: Any) -> str | None:
-    result: str | None = _fingerprinter()(value)
-    return result
-
-
-@functools.cache
-def _fingerprinter() -> Callable[[Any], str | None]:
-    try:
-        from .datahash import fingerprint_value  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:  # until the cache's fingerprinting lands: the same contract, fewer types
-        return _plain_fingerprint
-    found: Callable[[Any], str | None] = fingerprint_value
-    return found
-
-
-def _plain_fingerprint(value: Any) -> str | None:
-    """Canonical JSON for plain data; content + schema for pandas and numpy; else None."""
-    import hashlib
-
-    kind = type(value).__module__.split(".")[0]
-    if kind == "pandas":
-        import pandas as pd
-
-        if isinstance(value, (pd.Series, pd.DataFrame)):
-            schema = repr((type(value).__name__, value.shape, getattr(value, "dtypes", value.dtype),
-                           getattr(value, "name", None), list(getattr(value, "columns", [])),
-                           value.index.dtype, value.index.name))
-            rows = pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes()
-            return hashlib.sha256(schema.encode() + rows).hexdigest()
-        return None
-    if kind == "numpy" and hasattr(value, "tobytes") and getattr(value, "dtype", None) is not None:
-        if value.dtype.hasobject:
-            return None
-        shape = repr((value.dtype.str, value.shape)).encode()
-        return hashlib.sha256(shape + value.tobytes()).hexdigest()
-    try:
-        text = json.dumps(value, sort_keys=True, allow_nan=True, separators=(",", ":"))
-    except (TypeError, ValueError):
-        return None
-    return hashlib.sha256(f"{type(value).__name__}:{text}".encode()).hexdigest()
+    digest, reason = fingerprint_or_reason(value)
+    entry = {"type": f"{type(value).__module__}.{type(value).__qualname__}".removeprefix("builtins."),
+             "fingerprint": digest}
+    if digest is None:
+        entry["unfingerprintable"] = reason
+    return entry
 
 
 def _source_entry(label: str, module: Any, helper: bool = False) -> dict[str, Any]:

@@ -102,7 +102,8 @@ def _inputs(a: Mapping[str, Any], b: Mapping[str, Any], prefix: str = "") -> lis
         elif a[name]["type"] != b[name]["type"]:
             lines.append(f"{prefix}{name}: type {a[name]['type']} -> {b[name]['type']}")
         elif a[name]["fingerprint"] is None or b[name]["fingerprint"] is None:
-            lines.append(f"{prefix}{name}: cannot tell ({a[name]['type']} values have no fingerprint)")
+            why = a[name].get("unfingerprintable") or b[name].get("unfingerprintable") or "no fingerprint"
+            lines.append(f"{prefix}{name}: cannot tell whether it changed ({why})")
         elif a[name]["fingerprint"] != b[name]["fingerprint"]:
             lines.append(f"{prefix}{name}: content changed")
     return lines

@@ -239,3 +239,20 @@ def test_cli_diff_says_what_differed(module: Path, tmp_path: Path) -> None:
     assert json.loads(as_json.stdout)["config"] == ["scale: 1 -> 2"]
     bad = sideflow_cli("diff", first, str(tmp_path / "nothing"), cwd=tmp_path)
     assert bad.returncode == 2 and "not a run record" in bad.stderr
+
+
+def test_an_input_without_a_fingerprint_is_flagged_not_guessed(tmp_path: Path) -> None:
+    import threading
+
+    from sideflow.rundiff import diff_records
+
+    module = tmp_path / "locked.py"
+    module.write_text("from typing import Any\n\n\ndef held(lock: Any) -> bool:\n    return lock.locked()\n")
+    flow = sideflow.Dataflow(module)
+    for _ in range(2):
+        flow.run("held", inputs={"lock": threading.Lock()}, record=tmp_path / "runs")
+    first, second = (read_record(r) for r in sorted((tmp_path / "runs").iterdir()))
+    assert first["inputs"]["lock"]["fingerprint"] is None
+    assert "cannot be pickled" in first["inputs"]["lock"]["unfingerprintable"]
+    (line,) = diff_records(first, second)["inputs"]
+    assert line.startswith("lock: cannot tell whether it changed (a _thread.lock cannot be pickled")

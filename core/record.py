@@ -156,12 +156,16 @@ class RunLog:
         sources += [_source_entry(m.__name__, m, helper=True) for m in helpers]
         extra = {p for n in flow.graph.nodes.values() for p in n.fingerprint.packages}
         nodes = {}
+        names = {n.file: os.path.basename(n.file) for n in flow.graph.nodes.values()}
         for name in flow.graph.order:
             node = flow.graph.nodes[name]
             entry: dict[str, Any] = {"status": statuses[name], "code": node.code_hash,
-                                     "location": node.location, "file": node.file}
+                                     "location": f"{names[node.file]}:{node.line}"}
+            if len(names) > 1:  # several files: say which (else `sources` does)
+                entry["file"] = node.file
             fingerprint = node.fingerprint
-            entry["code_parts"] = [list(p) for p in fingerprint.parts]
+            if len(fingerprint.parts) > 1:  # helpers or values too: diff can say which changed
+                entry["code_parts"] = [list(p) for p in fingerprint.parts]
             if fingerprint.unknown:  # depends on something that could not be fingerprinted
                 entry["code_unknown"] = list(fingerprint.unknown)
             if name in self.ran:

@@ -23,6 +23,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     parsed = parser.parse_args(args)  # exits 2 with argparse's usage message on bad options
+    parsed.argv = args  # for run records: the command as typed
     if parsed.command is None:
         parser.print_help(sys.stderr)
         return 2

@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     if args.record is not None:
         from ..record import RunLog
 
-        call = shlex.join(["sideflow", *sys.argv[1:]])
+        call = shlex.join(["sideflow", *args.argv])
         log = RunLog(flow, outputs, inputs, call=call)
         hooks.append(log)
     show_progress = sys.stderr.isatty() if args.progress is None else args.progress

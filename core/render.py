@@ -94,7 +94,8 @@ def scene_to_svg(scene: dict[str, Any]) -> str:
         rx = node["height"] / 2 if node["role"] in ("input", "config") else 6
         dashing = f' stroke-dasharray="{dash}"' if dash else ""
         tip = html.escape(f'{node["signature"]}\n{node["doc"]}\n{node["location"]}'.strip())
-        out.append(f'<g class="sf-node sf-role-{node["role"]}"><title>{tip}</title>'
+        classes = f'sf-node sf-role-{node["role"]}{node.get("classes", "")}'
+        out.append(f'<g class="{classes}"><title>{tip}</title>'
                    f'<rect x="{x:.1f}" y="{y:.1f}" width="{node["width"]:.1f}" '
                    f'height="{node["height"]:.1f}" rx="{rx}" fill="{fill}" stroke="{stroke}" '
                    f'stroke-width="{stroke_width}"{dashing}/>'

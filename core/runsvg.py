@@ -35,8 +35,9 @@ def executed_svg(flow: Dataflow, record: dict[str, Any]) -> str:
         fill, stroke, width, dash = RUN_STYLE[status]
         item["style"] = (fill, stroke, width + 1.2 if item["name"] in record["outputs"] else width, dash)
         item["note"] = f"{status} {_seconds(entry['seconds'])}" if "seconds" in entry else status
+        item["classes"] = f" sf-status-{status.replace(' ', '-')}"
         item["doc"] = f"{status}: {entry['error']}" if "error" in entry else item["doc"]
-    return scene_to_svg(scene).replace('class="sf-node ', 'class="sf-run-node sf-node ')
+    return scene_to_svg(scene)
 
 
 def _input_note(flow: Dataflow, name: str, record: dict[str, Any]) -> str:

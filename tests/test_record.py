@@ -92,7 +92,8 @@ def test_dataflow_run_writes_a_record(module: Path, tmp_path: Path) -> None:
     assert record["started"] <= record["ended"]
     assert record["host"]["python"] == sys.version.split()[0]
     svg = (folder / "dag.svg").read_text()
-    assert svg.startswith("<svg") and "not needed" in svg and "ran " in svg
+    assert svg.count("sf-status-ran") == 2 and svg.count("sf-status-not-needed") == 2
+    assert ">not needed</text>" in svg and svg.count('">ran ') == 2  # status and duration under the name
 
 
 def test_input_fingerprints_follow_content(module: Path, tmp_path: Path) -> None:
@@ -123,6 +124,8 @@ def test_a_failed_run_is_recorded_and_still_raises(module: Path, tmp_path: Path)
     assert record["nodes"]["fails"]["status"] == "error"
     assert record["nodes"]["fails"]["error"] == "ValueError: no good"
     assert record["nodes"]["total"]["status"] == "ran"
+    svg = (only_run(tmp_path / "runs") / "dag.svg").read_text()
+    assert svg.count("sf-status-error") == 1 and "error: ValueError: no good" in svg
 
 
 def test_an_unwritable_record_warns_and_keeps_the_result(module: Path, tmp_path: Path) -> None:

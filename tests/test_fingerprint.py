@@ -195,7 +195,7 @@ def test_a_value_that_cannot_be_fingerprinted_is_flagged_and_compared_by_identit
     source += "    with LOCK:\n        return x\n"
     module = _load(tmp_path, source, "fpu")
     first = code_fingerprint(module.f)
-    assert first.unknown and first.unknown[0].startswith("value fpu.LOCK: lock cannot be pickled")
+    assert first.unknown and first.unknown[0].startswith("value fpu.LOCK: a _thread.lock cannot be pickled")
     assert code_fingerprint(module.f).digest == first.digest  # the same object: unchanged
     assert code_fingerprint(_load(tmp_path, source, "fpu").f).digest != first.digest  # another one
 

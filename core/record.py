@@ -74,6 +74,7 @@ class RunLog:
         self.ran: dict[str, float] = {}
         self.errors: dict[str, str] = {}
         self.error = ""
+        self.results: dict[str, Any] = {}
 
     def before_node(self, name: str) -> None:
         pass
@@ -103,7 +104,7 @@ class RunLog:
             self.finish(exc)
             self._write_or_warn()
             raise
-        self.finish()
+        self.finish(results=results)
         self._write_or_warn()
         return results
 
@@ -117,10 +118,12 @@ class RunLog:
         except RecordError as exc:
             warnings.warn(str(exc), RecordWarning, stacklevel=4)
 
-    def finish(self, error: BaseException | None = None) -> None:
+    def finish(self, error: BaseException | None = None, results: Mapping[str, Any] | None = None) -> None:
+        """The run ended (with `error`, or with `results`, kept to fingerprint them)."""
         self.ended = time.time()
         if error is not None:
             self.error = str(error)
+        self.results = dict(results or {})
 
     def statuses(self) -> dict[str, str]:
         """Node -> ran | error | reused | given | not run | not needed."""
@@ -164,8 +167,7 @@ class RunLog:
             if len(names) > 1:  # several files: say which (else `sources` does)
                 entry["file"] = node.file
             fingerprint = node.fingerprint
-            if len(fingerprint.parts) > 1:  # helpers or values too: diff can say which changed
-                entry["code_parts"] = [list(p) for p in fingerprint.parts]
+            entry["code_parts"] = [list(p) for p in fingerprint.parts]  # diff says which changed
             if fingerprint.unknown:  # depends on something that could not be fingerprinted
                 entry["code_unknown"] = list(fingerprint.unknown)
             if name in self.ran:
@@ -192,6 +194,7 @@ class RunLog:
             "packages": provenance.imported_packages([*modules, *helpers], extra),
             "config": {k: _jsonable(v) for k, v in flow.config.items()},
             "outputs": list(self.outputs),
+            "results": {n: describe_value(v) for n, v in self.results.items()},
             "inputs": {n: describe_value(self.inputs[n]) for n in read},
             "overrides": {n: describe_value(v) for n, v in self.overrides.items()},
             "nodes": nodes,

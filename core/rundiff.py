@@ -18,10 +18,14 @@ def diff_records(a: Mapping[str, Any], b: Mapping[str, Any]) -> Differences:
         "sources": _sources(a["sources"], b["sources"]),
         "inputs": _inputs(a["inputs"], b["inputs"]) + _inputs(a["overrides"], b["overrides"], "override "),
         "packages": _values(a["packages"], b["packages"]),
-        "versions": _values({"python": a["python"], "sideflow": a["sideflow"]},
-                            {"python": b["python"], "sideflow": b["sideflow"]}),
+        "versions": _values({"python": a["python"], "sideflow": a["sideflow"],
+                             "platform": a["host"]["platform"]},
+                            {"python": b["python"], "sideflow": b["sideflow"],
+                             "platform": b["host"]["platform"]}),
         "git": _git(a["git"], b["git"]),
-        "result": _values({"status": a["status"]}, {"status": b["status"]}),
+        "results": _values({"status": a["status"]}, {"status": b["status"]})
+        + _inputs(a.get("results", {}), b.get("results", {}),
+                  only=("computed only in the first run", "computed only in the second run")),
     }
     return {section: lines for section, lines in found.items() if lines}
 
@@ -92,13 +96,17 @@ def _sources(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def _inputs(a: Mapping[str, Any], b: Mapping[str, Any], prefix: str = "") -> list[str]:
+def _inputs(
+    a: Mapping[str, Any], b: Mapping[str, Any], prefix: str = "", only: tuple[str, str] | None = None
+) -> list[str]:
+    """Values compared by type and fingerprint (inputs, overrides, results)."""
     lines = []
+    first, second = only or ("given only in the first run", "given only in the second run")
     for name in dict.fromkeys([*a, *b]):
         if name not in b:
-            lines.append(f"{prefix}{name}: given only in the first run")
+            lines.append(f"{prefix}{name}: {first}")
         elif name not in a:
-            lines.append(f"{prefix}{name}: given only in the second run")
+            lines.append(f"{prefix}{name}: {second}")
         elif a[name]["type"] != b[name]["type"]:
             lines.append(f"{prefix}{name}: type {a[name]['type']} -> {b[name]['type']}")
         elif a[name]["fingerprint"] is None or b[name]["fingerprint"] is None:

@@ -88,6 +88,10 @@ def test_dataflow_run_writes_a_record(module: Path, tmp_path: Path) -> None:
     assert record["nodes"]["total"]["seconds"] >= 0
     assert list(record["inputs"]) == ["x"]
     assert record["inputs"]["x"]["type"] == "pandas.Series"
+    from sideflow.datahash import fingerprint_value
+
+    assert record["inputs"]["x"]["fingerprint"] == fingerprint_value(x)
+    assert record["results"] == {"total": {"type": "float", "fingerprint": fingerprint_value(6.0)}}
     assert record["sources"][0]["sha256"] == hashlib.sha256(module.read_bytes()).hexdigest()
     assert record["started"] <= record["ended"]
     assert record["host"]["python"] == sys.version.split()[0]
@@ -225,7 +229,7 @@ def test_cli_diff_says_what_differed(module: Path, tmp_path: Path) -> None:
     source = tmp_path / "ratios.py"
     source.write_text("def ratio(spend: float, signups: float, scale: float = 1.0) -> float:\n"
                       "    return spend / signups * scale\n")
-    for name, data, scale in (("a", "a.json", "1"), ("b", "b.json", "2"), ("c", "a.json", "1")):
+    for name, data, scale in (("a", "a.json", "1"), ("b", "b.json", "3"), ("c", "a.json", "1")):
         done = sideflow_cli("run", "ratios.py", "-o", "ratio", "-i", data, "--config", f"scale={scale}",
                             "--record", name, cwd=tmp_path)
         assert done.returncode == 0, done.stderr
@@ -235,11 +239,12 @@ def test_cli_diff_says_what_differed(module: Path, tmp_path: Path) -> None:
     assert same.stdout.startswith("no differences")
     changed = sideflow_cli("diff", first, second, cwd=tmp_path)
     assert changed.returncode == 1
-    assert "config:\n  scale: 1 -> 2\n" in changed.stdout
+    assert "config:\n  scale: 1 -> 3\n" in changed.stdout
     assert "inputs:\n  signups: content changed\n" in changed.stdout
+    assert "results:\n  ratio: content changed\n" in changed.stdout
     assert "spend" not in changed.stdout and "code:" not in changed.stdout
     as_json = sideflow_cli("diff", "--json", first, second, cwd=tmp_path)
-    assert json.loads(as_json.stdout)["config"] == ["scale: 1 -> 2"]
+    assert json.loads(as_json.stdout)["config"] == ["scale: 1 -> 3"]
     bad = sideflow_cli("diff", first, str(tmp_path / "nothing"), cwd=tmp_path)
     assert bad.returncode == 2 and "not a run record" in bad.stderr
 

@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     if progress is not None:
         progress.finish()
     if log is not None:
-        log.finish()
+        log.finish(results=results)
     if target is not None:
         write(results, target)
         if args.progress is not False:

@@ -416,3 +416,19 @@ def test_parquet_without_pyarrow_says_what_to_install(project: Path) -> None:
         done = sideflow("run", "features.py", "-o", "total", *args, cwd=project, env=env)
         assert done.returncode == 2, done.stderr
         assert message in done.stderr
+
+
+def test_check_and_run_stay_light(project: Path) -> None:
+    """The command imports nothing heavy itself: a module without pandas checks and runs
+    without loading pandas (cold-start time is most of `sideflow check`)."""
+    script = ("import json, sys\nfrom sideflow.cli import main\n"
+              "codes = [main(['check', 'scalars.py']), main(['run', 'scalars.py', '-o', 'ratio', '--input', "
+              "'spend=1', '--input', 'signups=2', '--record', 'runs'])]\n"
+              "print(json.dumps([codes, sorted(m for m in sys.modules if m.split('.')[0] in "
+              "('pandas', 'numpy', 'IPython', 'pygraphviz'))]))")
+    done = subprocess.run([sys.executable, "-c", script], cwd=project, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    codes, heavy = json.loads(done.stdout.splitlines()[-1])
+    assert codes == [0, 0]
+    assert [m for m in heavy if not m.startswith("pygraphviz")] == []  # dag.svg may lay out with dot

@@ -81,11 +81,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser(
         "run", help="compute outputs; print or write them; optionally record the run",
-        description="Run what the requested outputs need, and print them as a small table "
-                    "(or write them with --out). Inputs come from files (a table's columns and "
+        description="Run what the requested outputs need, and print them as a small table\n"
+                    "(or write them with --out). Inputs come from files (a table's columns and\n"
                     "a JSON object's or a pickled dict's keys become inputs) and from --input.",
-        epilog="A progress line per node is shown on a terminal (stderr); --progress/--quiet "
-               "force it on or off.")
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+               "  sideflow run features.py -o total --input spend=10 --input signups=2\n"
+               "  sideflow run features.py -o a,b -i data.parquet -c region=US --out out.parquet "
+               "--record runs/\n\n"
+               "A progress line per node is shown on a terminal (stderr); --progress/--quiet force it.\n"
+               "Exit codes: 0 ok; 1 the dataflow failed (a module did not import, the build found\n"
+               "problems, or a node raised: its own frames are shown); 2 usage (options, files,\n"
+               "unknown names, missing or ill-typed inputs). A record that cannot be written is a\n"
+               "warning: the run and its --out still complete.")
     _modules_and_config(run)
     run.add_argument("-o", "--outputs", required=True, metavar="A,B",
                      help="comma-separated names of the functions (or inputs) to compute")

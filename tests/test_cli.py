@@ -245,6 +245,26 @@ def test_run_writes_outputs(project: Path, suffix: str) -> None:
     pd.testing.assert_frame_equal(got, expected, check_names=False, check_index_type=False)
 
 
+def test_run_refuses_values_that_are_not_columns(project: Path) -> None:
+    (project / "shapes.py").write_text(
+        "import pandas as pd\n\n\n"
+        "def day(x: pd.Series) -> pd.Timestamp:\n    return pd.Timestamp('2024-01-07')\n\n\n"
+        "def lookup(x: pd.Series) -> dict:\n    return {'a': 1}\n\n\n"
+        "def doubled(x: pd.Series) -> pd.Series:\n    return x * 2\n")
+    pd.DataFrame({"x": [1, 2]}).to_csv(project / "x.csv", index=False)
+    ok = sideflow("run", "shapes.py", "-o", "day,doubled", "-i", "x.csv", "--out", "o.csv", cwd=project)
+    assert ok.returncode == 0, ok.stderr
+    lines = (project / "o.csv").read_text().splitlines()
+    assert lines == [",day,doubled", "0,2024-01-07,2", "1,2024-01-07,4"]
+    refused = sideflow("run", "shapes.py", "-o", "lookup,doubled", "-i", "x.csv", "--out", "o.csv",
+                       cwd=project)
+    assert refused.returncode == 2
+    assert "--out o.csv: 'lookup' (dict) cannot be a table column; write .pkl" in refused.stderr
+    as_json = sideflow("run", "shapes.py", "-o", "lookup", "-i", "x.csv", "--out", "o.json", cwd=project)
+    assert as_json.returncode == 0, as_json.stderr
+    assert json.loads((project / "o.json").read_text()) == {"lookup": {"a": 1}}
+
+
 def test_run_json_input_file_keys_become_inputs(project: Path) -> None:
     (project / "values.json").write_text(json.dumps({"spend": 9, "signups": 3}))
     done = sideflow("run", "scalars.py", "-o", "ratio", "-i", "values.json", "--out", "r.json", cwd=project)

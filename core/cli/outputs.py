@@ -34,8 +34,17 @@ def _is_tabular(value: Any) -> bool:
 
 
 def _is_scalar(value: Any) -> bool:
-    return value is None or isinstance(value, (bool, int, float, str)) or (
-        type(value).__module__.split(".")[0] == "numpy" and getattr(value, "ndim", 1) == 0)
+    """One cell of a table: plain scalars, dates and times, numpy and pandas scalars."""
+    import datetime
+    import decimal
+
+    if value is None or isinstance(value, (bool, int, float, str, datetime.date, datetime.time,
+                                           datetime.timedelta, decimal.Decimal)):
+        return True
+    kind = type(value)
+    package = kind.__module__.split(".")[0]
+    return (package == "numpy" and getattr(value, "ndim", 1) == 0) or (
+        package == "pandas" and kind.__name__ in ("Timestamp", "Timedelta", "Period", "NaTType"))
 
 
 def frame(results: Mapping[str, Any], what: str) -> Any:

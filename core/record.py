@@ -142,8 +142,10 @@ class RunLog:
                 result[name] = "reused"
             elif name in self.overrides:
                 result[name] = "given"
-            else:
+            elif self.error:
                 result[name] = "not run"  # the run stopped before reaching it
+            else:  # needed, not computed, yet the run succeeded: the engine reused it (a cache)
+                result[name] = "reused"
         return result
 
     def to_dict(self, record_dir: str | os.PathLike[str] | None = None) -> dict[str, Any]:

@@ -75,9 +75,14 @@ class RunLog:
         self.errors: dict[str, str] = {}
         self.error = ""
         self.results: dict[str, Any] = {}
+        self.cached: dict[str, dict[str, Any]] = {}
 
     def before_node(self, name: str) -> None:
         pass
+
+    def cached_node(self, name: str, value: Any, created: Any, compute_seconds: Any) -> None:
+        """The engine's cache served `name` (the cache's optional hook): reused, not run."""
+        self.cached[name] = {"created": _jsonable(created), "compute_seconds": _jsonable(compute_seconds)}
 
     def _git(self, helpers: Sequence[Any] = ()) -> provenance.GitProbe:
         """The Git state read as the run starts (`probe_git`), else now."""
@@ -138,7 +143,7 @@ class RunLog:
                 result[name] = "ran"
             elif name not in wanted:
                 result[name] = "not needed"
-            elif name in self.reused:
+            elif name in self.reused or name in self.cached:
                 result[name] = "reused"
             elif name in self.overrides:
                 result[name] = "given"
@@ -176,6 +181,8 @@ class RunLog:
                 entry["seconds"] = round(self.ran[name], 6)
             if name in self.errors:
                 entry["error"] = self.errors[name]
+            if name in self.cached:
+                entry["from_cache"] = self.cached[name]
             nodes[name] = entry
         read = [n for n, s in flow.graph.inputs.items() if not s.from_config and n in self.inputs
                 and any(statuses.get(c) in ("ran", "error", "not run") for c in s.consumers)]

@@ -264,3 +264,18 @@ def test_an_input_without_a_fingerprint_is_flagged_not_guessed(tmp_path: Path) -
     assert "cannot be pickled" in first["inputs"]["lock"]["unfingerprintable"]
     (line,) = diff_records(first, second)["inputs"]
     assert line.startswith("lock: cannot tell whether it changed (a _thread.lock cannot be pickled")
+
+
+def test_nodes_served_by_a_cache_are_reused(module: Path, tmp_path: Path) -> None:
+    """The engine's cache tells hooks `cached_node(...)` instead of running a node."""
+    from sideflow.record import RunLog, write_record
+
+    flow = load(module)
+    x = pd.Series([1.0])
+    log = RunLog(flow, ["total"], {"x": x})
+    log.cached_node("doubled", pd.Series([2.0]), 1767225600.0, 0.25)  # as the cache would, then:
+    log.around(flow.run, ["total"], {"x": x}, {"doubled": pd.Series([2.0])}, hooks=[log])
+    record = read_record(write_record(log, tmp_path / "runs"))
+    assert record["nodes"]["doubled"]["status"] == "reused"
+    assert record["nodes"]["doubled"]["from_cache"] == {"created": 1767225600.0, "compute_seconds": 0.25}
+    assert record["nodes"]["total"]["status"] == "ran"

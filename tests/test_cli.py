@@ -294,6 +294,16 @@ def test_run_progress_lines(project: Path) -> None:
     assert "done: 2 nodes in" in done.stderr
 
 
+def test_run_progress_with_an_executor_shows_finished_nodes_only(project: Path) -> None:
+    done = sideflow("run", "features.py", "-o", "spend_per_signup,avg_3wk_spend,total", "-i", "data.csv",
+                    "--executor", "threads:2", "--progress", cwd=project)
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert sorted(line.split()[1] for line in lines[:3]) == ["avg_3wk_spend", "spend_per_signup", "total"]
+    assert [line.split()[0] for line in lines[:3]] == ["[1/3]", "[2/3]", "[3/3]"]
+    assert "..." not in done.stderr and lines[3].startswith("done: 3 nodes in")
+
+
 def test_run_progress_on_a_terminal(project: Path) -> None:
     pty = pytest.importorskip("pty")
     script = (f"import pty, sys; sys.exit(pty.spawn([{str(SIDEFLOW)!r}, 'run', 'scalars.py', '-o', 'ratio', "

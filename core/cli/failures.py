@@ -79,8 +79,11 @@ def user_traceback(exc: BaseException) -> str:
         return _remote_traceback(remote)
     lines = ["Traceback (the dataflow's frames):\n"]
     folded = 0
+    # the node's own file is the dataflow's even when it is an installed package's
+    own = frames[0].filename if frames else ""
     for frame in frames:
-        if not is_local_file(frame.filename) or not os.path.isabs(frame.filename):  # also Cython's
+        library = not is_local_file(frame.filename) or not os.path.isabs(frame.filename)  # or Cython's
+        if library and frame.filename != own:
             folded += 1
             continue
         if folded:

@@ -334,6 +334,8 @@ def test_run_progress_on_a_terminal(project: Path) -> None:
         (["-o", "ratio", "-i", "values.json", "--input", "spend=2"], 2,
          "input 'spend' is given twice: by values.json and by --input spend=..."),
         (["-o", "ratio", "--config", "region"], 2, "--config: 'region' is not key=value or JSON"),
+        (["-o", "ratio", "--config", "spend=1", "-i", "values.json"], 2,
+         "'spend' is given twice: by --config and by values.json; give it once"),
         (["-o", "ratio", "--config", "{bad json"], 2, "--config: bad JSON '{bad json'"),
         (["-o", "ratio", "--out", "r.xlsx", "--input", "spend=1", "--input", "signups=2"], 2,
          "--out r.xlsx: unknown file type '.xlsx'"),

@@ -87,6 +87,8 @@ def _check_named_inputs(flow: Dataflow, origin: dict[str, str]) -> None:
         if name in flow.graph.nodes:
             raise UsageError(f"{where} gives {name!r}, but {name!r} is a function of this dataflow "
                              f"({flow.graph.nodes[name].location}), not an input: rename the input")
+        if name in flow.config and name in flow.graph.inputs:  # inputs would win, silently
+            raise UsageError(f"{name!r} is given twice: by --config and by {where}; give it once")
         if where.startswith("--input ") and name not in flow.inputs:
             close = difflib.get_close_matches(name, known, n=3)
             hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""

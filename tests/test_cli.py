@@ -208,6 +208,12 @@ def test_run_scalars_on_the_line(project: Path) -> None:
     assert done.stderr == ""  # quiet when not a terminal
 
 
+def test_input_text_for_a_str_parameter_stays_text(project: Path) -> None:
+    done = sideflow("run", "scalars.py", "-o", "label", "--input", "name=123", cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["label", "'123'"]
+
+
 def test_run_prints_a_table(project: Path) -> None:
     done = sideflow("run", "features.py", "-o", "spend_per_signup,avg_3wk_spend", "-i", "data.csv",
                     cwd=project)

@@ -101,7 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="a .csv, .parquet, .json or .pkl file of inputs; repeatable "
                           "(a name given by two sources is an error)")
     run.add_argument("--input", action="append", default=[], metavar="NAME=VALUE",
-                     help="one input on the command line; VALUE parses as JSON, else is a string")
+                     help="one input on the command line; VALUE parses as JSON, else is a string "
+                          "(always a string for a str parameter)")
     run.add_argument("--out", metavar="FILE",
                      help="write the outputs to .parquet, .csv, .json or .pkl (columns are "
                           "assembled into one table, as sideflow.to_frame does)")

@@ -27,6 +27,7 @@ def run(args: argparse.Namespace) -> int:
     flow._check_known(outputs)  # a typo fails before reading any data
     inputs, origin = gather(args.inputs, args.input)
     _check_named_inputs(flow, origin)
+    _keep_text(flow, args.input, inputs)
     hooks: list[Any] = []
     log = None
     if args.record is not None:
@@ -94,3 +95,17 @@ def _check_named_inputs(flow: Dataflow, origin: dict[str, str]) -> None:
             hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
             raise UsageError(f"--input {name}=...: {name!r} is not an input of this dataflow{hint}; "
                              f"its inputs: {', '.join(flow.inputs) or '(none)'}")
+
+
+def _keep_text(flow: Dataflow, pairs: list[str], inputs: dict[str, Any]) -> None:
+    """`--input name=123` for a `name: str` parameter is the text "123", not the number:
+    VALUE is JSON only where the consumers do not all take a str."""
+    for pair in pairs:
+        name, _, raw = pair.partition("=")
+        spec = flow.inputs.get(name.strip())
+        if spec is None:
+            continue
+        annotations = [p.annotation for c in spec.consumers for p in flow.graph.nodes[c].params
+                       if p.name == spec.name]
+        if annotations and all(a is str for a in annotations):
+            inputs[spec.name] = raw

@@ -53,7 +53,8 @@ def record_costs(folder: Path, repeats: int, n: int) -> list[str]:
 
     The module sits in a Git repository with one dirty file, as a real project would."""
     import sideflow
-    from sideflow.record import RunLog, dumps, write_record
+    from sideflow.record import RunLog, write_record
+    from sideflow.runjson import dumps
     from sideflow.runsvg import executed_svg
 
     repo = folder / f"repo_{n}"

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import provenance
 from .errors import DataflowError
+from .runjson import dumps, read_record
 from .tracking import log_to_mlflow
 
 __all__ = ["RecordError", "RecordWarning", "RunLog", "log_to_mlflow", "read_record", "write_record"]
@@ -239,20 +240,6 @@ def write_record(log: RunLog, directory: str | os.PathLike[str]) -> Path:
     return folder
 
 
-def dumps(content: Mapping[str, Any]) -> str:
-    """run.json's text: indented, but one line per node and per input (readable, diffable,
-    and fast: the C encoder does each line)."""
-    lines = []
-    for key, value in content.items():
-        if key in ("nodes", "inputs", "overrides") and value:
-            items = ",\n".join(f"    {json.dumps(k)}: {json.dumps(v)}" for k, v in value.items())
-            lines.append(f"  {json.dumps(key)}: {{\n{items}\n  }}")
-        else:
-            text = json.dumps(value, indent=2).replace("\n", "\n  ")
-            lines.append(f"  {json.dumps(key)}: {text}")
-    return "{\n" + ",\n".join(lines) + "\n}\n"
-
-
 def recorded_run(
     flow: Dataflow,
     directory: str | os.PathLike[str],
@@ -267,15 +254,6 @@ def recorded_run(
     call = f"Dataflow.run({list(outputs)!r}, inputs={sorted(inputs)!r}, overrides={sorted(overrides)!r})"
     log = RunLog(flow, outputs, inputs, overrides, call=call, record_to=directory)
     return log.around(flow.run, outputs, inputs, overrides, hooks=[*hooks, log], executor=executor)
-
-
-def read_record(run_dir: str | os.PathLike[str]) -> dict[str, Any]:
-    """A run's `run.json` (the folder or the file itself)."""
-    path = Path(run_dir)
-    if path.is_dir():
-        path = path / "run.json"
-    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return loaded
 
 
 def describe_value(value: Any) -> dict[str, Any]:

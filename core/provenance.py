@@ -17,7 +17,10 @@ from typing import Any
 
 from .values import is_local_file, package_of
 
-_HASH_LIMIT = 64 * 1024 * 1024  # dirty files larger than this are listed, not hashed
+# Dirty files are hashed up to these sizes (one file, all of them): an untracked data
+# folder must not make every recorded run read gigabytes. Beyond, listed, not hashed.
+_HASH_LIMIT = 64 * 1024 * 1024
+_HASH_BUDGET = 256 * 1024 * 1024
 
 
 def file_sha256(path: str | Path) -> str | None:
@@ -76,13 +79,16 @@ def git_state(root: Path) -> dict[str, Any]:
         elif line.startswith("? "):
             changed[line[2:]] = "??"
     files = {}
+    budget = _HASH_BUDGET
     for rel, status in sorted(changed.items()):
         target = root / rel
-        if not target.is_file():
+        size = target.stat().st_size if target.is_file() else None
+        if size is None:
             files[rel] = {"status": status, "sha256": None, "note": "deleted"}
-        elif target.stat().st_size > _HASH_LIMIT:
-            files[rel] = {"status": status, "sha256": None, "note": "too large to hash"}
+        elif size > _HASH_LIMIT or size > budget:
+            files[rel] = {"status": status, "sha256": None, "note": f"not hashed ({size} bytes)"}
         else:
+            budget -= size
             files[rel] = {"status": status, "sha256": file_sha256(target)}
     return {"root": str(root), "commit": commit, "branch": branch, "dirty": bool(files),
             "dirty_files": files}

@@ -133,8 +133,11 @@ def _git(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> list[str]:
             lines.append(f"{root}: {'dirty' if first.get('dirty') else 'clean'} -> "
                          f"{'dirty' if second.get('dirty') else 'clean'}")
         for path in dict.fromkeys([*dirty_a, *dirty_b]):
-            if (dirty_a.get(path) or {}).get("sha256") != (dirty_b.get(path) or {}).get("sha256"):
+            one, two = dirty_a.get(path) or {}, dirty_b.get(path) or {}
+            if one.get("sha256") != two.get("sha256") or one.get("note") != two.get("note"):
                 lines.append(f"{root}: uncommitted {path} differs")
+            elif one.get("sha256") is None and str(one.get("note", "")).startswith("not hashed"):
+                lines.append(f"{root}: uncommitted {path}: cannot tell whether it differs ({one['note']})")
     return lines
 
 

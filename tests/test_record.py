@@ -279,3 +279,17 @@ def test_nodes_served_by_a_cache_are_reused(module: Path, tmp_path: Path) -> Non
     assert record["nodes"]["doubled"]["status"] == "reused"
     assert record["nodes"]["doubled"]["from_cache"] == {"created": 1767225600.0, "compute_seconds": 0.25}
     assert record["nodes"]["total"]["status"] == "ran"
+
+
+def test_diff_never_calls_unhashed_files_equal() -> None:
+    from sideflow.rundiff import _git
+
+    def state(note: str) -> list[dict[str, Any]]:
+        files = {"big.csv": {"status": "??", "sha256": None, "note": note}}
+        return [{"root": "/r", "commit": "c1", "dirty": True, "dirty_files": files}]
+
+    assert _git(state("not hashed (100 bytes)"), state("not hashed (100 bytes)")) == [
+        "/r: uncommitted big.csv: cannot tell whether it differs (not hashed (100 bytes))"]
+    assert _git(state("not hashed (100 bytes)"), state("not hashed (200 bytes)")) == [
+        "/r: uncommitted big.csv differs"]
+    assert _git(state("deleted"), state("deleted")) == []

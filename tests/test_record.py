@@ -293,3 +293,16 @@ def test_diff_never_calls_unhashed_files_equal() -> None:
     assert _git(state("not hashed (100 bytes)"), state("not hashed (200 bytes)")) == [
         "/r: uncommitted big.csv differs"]
     assert _git(state("deleted"), state("deleted")) == []
+
+
+def test_dirty_files_are_hashed_within_a_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sideflow import provenance
+
+    git(tmp_path, "init", "-q")
+    (tmp_path / "a.txt").write_bytes(b"x" * 60)
+    (tmp_path / "b.txt").write_bytes(b"y" * 60)
+    monkeypatch.setattr(provenance, "_HASH_BUDGET", 100)
+    state = provenance.git_state(tmp_path)
+    assert state["dirty"] is True and state["commit"] is None
+    assert state["dirty_files"]["a.txt"]["sha256"] == hashlib.sha256(b"x" * 60).hexdigest()
+    assert state["dirty_files"]["b.txt"] == {"status": "??", "sha256": None, "note": "not hashed (60 bytes)"}

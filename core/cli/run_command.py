@@ -55,14 +55,16 @@ def run(args: argparse.Namespace) -> int:
         progress.finish()
     if log is not None:
         log.finish(results=results)
-    if target is not None:
-        write(results, target)
-        if args.progress is not False:
-            print(f"wrote {', '.join(results)} to {target}", file=sys.stderr)
-    else:
-        sys.stdout.write(show(results))
-    if log is not None:
-        _record(log, args.record, args.progress is not False)
+    try:
+        if target is not None:
+            write(results, target)
+            if args.progress is not False:
+                print(f"wrote {', '.join(results)} to {target}", file=sys.stderr)
+        else:
+            sys.stdout.write(show(results))
+    finally:  # the run happened: recorded even when its outputs could not be written
+        if log is not None:
+            _record(log, args.record, args.progress is not False)
     return OK
 
 

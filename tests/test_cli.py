@@ -263,9 +263,10 @@ def test_run_refuses_values_that_are_not_columns(project: Path) -> None:
     lines = (project / "o.csv").read_text().splitlines()
     assert lines == [",day,doubled", "0,2024-01-07,2", "1,2024-01-07,4"]
     refused = sideflow("run", "shapes.py", "-o", "lookup,doubled", "-i", "x.csv", "--out", "o.csv",
-                       cwd=project)
+                       "--progress", cwd=project)
     assert refused.returncode == 2
-    assert "--out o.csv: 'lookup' (dict) cannot be a table column; write .pkl" in refused.stderr
+    assert "--out o.csv: 'lookup' (returns dict) cannot be a table column; write .pkl" in refused.stderr
+    assert "[1/" not in refused.stderr  # refused from the annotations, before running anything
     as_json = sideflow("run", "shapes.py", "-o", "lookup", "-i", "x.csv", "--out", "o.json", cwd=project)
     assert as_json.returncode == 0, as_json.stderr
     assert json.loads((project / "o.json").read_text()) == {"lookup": {"a": 1}}

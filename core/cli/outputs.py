@@ -112,3 +112,20 @@ def show(results: Mapping[str, Any]) -> str:
     short.maxstring = short.maxother = 200
     width = max((len(n) for n in results), default=0)
     return "".join(f"{name:<{width}}  {short.repr(value)}\n" for name, value in results.items())
+
+
+def check_declared(flow: Any, outputs: list[str], path: Path) -> None:
+    """Before a long run: outputs declared as containers cannot be table columns."""
+    import typing
+
+    if path.suffix.lower() not in (".csv", ".parquet"):
+        return
+    odd = []
+    for name in outputs:
+        node = flow.graph.nodes.get(name)
+        declared = (typing.get_origin(node.returns) or node.returns) if node is not None else None
+        if isinstance(declared, type) and issubclass(declared, (dict, list, tuple, set, frozenset)):
+            odd.append(f"{name!r} (returns {declared.__name__})")
+    if odd:
+        raise UsageError(f"--out {path}: {', '.join(odd)} cannot be a table column; write .pkl "
+                         "(any value) or .json (plain data) instead")

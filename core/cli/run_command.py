@@ -14,7 +14,7 @@ from .executors import executor_from
 from .failures import OK, UsageError
 from .inputs import gather
 from .load import build, names
-from .outputs import check_target, show, write
+from .outputs import check_declared, check_target, show, write
 from .progress import Progress
 
 
@@ -28,6 +28,8 @@ def run(args: argparse.Namespace) -> int:
     inputs, origin = gather(args.inputs, args.input)
     _check_named_inputs(flow, origin)
     _keep_text(flow, args.input, inputs)
+    if target is not None:
+        check_declared(flow, outputs, target)
     hooks: list[Any] = []
     log = None
     if args.record is not None:

@@ -26,7 +26,8 @@ def log_to_mlflow(run_dir: str | os.PathLike[str]) -> None:
         mlflow.log_dict(content, "sideflow/run.json")
         if (folder / "dag.svg").is_file():
             mlflow.log_artifact(str(folder / "dag.svg"), "sideflow")
-        mlflow.log_params({f"config.{k}": json.dumps(v) for k, v in content["config"].items()})
+        mlflow.log_params({f"config.{k}": v if isinstance(v, str) else json.dumps(v)
+                           for k, v in content["config"].items()})
         mlflow.set_tags({"sideflow.status": content["status"], "sideflow.version": content["sideflow"],
                          **{f"git.{Path(g['root']).name}.commit": g.get("commit") or "none"
                             for g in content["git"]}})

@@ -22,7 +22,7 @@ def test_log_to_mlflow_logs_the_record_and_the_picture(
     module = tmp_path / "tracked.py"
     module.write_text("import pandas as pd\n\n\ndef total(x: pd.Series, scale: float) -> float:\n"
                       "    return float(x.sum()) * scale\n")
-    flow = sideflow.Dataflow(module, config={"scale": 2.0})
+    flow = sideflow.Dataflow(module, config={"scale": 2.0, "region": "US"})
     flow.run("total", inputs={"x": pd.Series([1.0, 2.0])}, record=tmp_path / "runs")
     (folder,) = (tmp_path / "runs").iterdir()
 
@@ -30,7 +30,7 @@ def test_log_to_mlflow_logs_the_record_and_the_picture(
 
     (run,) = mlflow.search_runs(output_format="list")
     assert run.info.run_name == folder.name and mlflow.active_run() is None
-    assert run.data.params == {"config.scale": "2.0"}
+    assert run.data.params == {"config.scale": "2.0", "config.region": "US"}
     assert run.data.tags["sideflow.status"] == "ok"
     assert set(run.data.metrics) == {"seconds.total"}
     client = mlflow.MlflowClient()

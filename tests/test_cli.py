@@ -334,6 +334,8 @@ def test_run_progress_on_a_terminal(project: Path) -> None:
          "JSONDecodeError"),
         (["-o", "ratio", "-i", "list.json"], 2, "--inputs list.json: holds a list; give a table"),
         (["-o", "ratio", "-i", "data.xlsx"], 2, "--inputs data.xlsx: unknown file type '.xlsx'"),
+        (["-o", "ratio", "-i", "values.json", "list.json"], 2,
+         "'list.json' is a data file, not a module: give each file its own --inputs"),
         (["-o", "ratio", "--input", "spend"], 2, "--input 'spend': expected NAME=VALUE"),
         (["-o", "ratio", "--input", "spnd=1"], 2,
          "'spnd' is not an input of this dataflow (did you mean 'spend'?)"),

@@ -33,6 +33,9 @@ def load_sources(specs: Sequence[str]) -> list[Source]:
         sys.path.insert(0, os.getcwd())
     sources = []
     for spec in specs:
+        if Path(spec).suffix.lower() in (".csv", ".parquet", ".json", ".pkl", ".pickle"):
+            raise UsageError(f"{spec!r} is a data file, not a module: give each file its own "
+                             f"--inputs (--inputs a.csv --inputs b.csv)")
         if is_path(spec):
             folder = str(Path(spec).resolve().parent)
             if folder not in sys.path:

@@ -334,8 +334,6 @@ def test_run_progress_on_a_terminal(project: Path) -> None:
          "JSONDecodeError"),
         (["-o", "ratio", "-i", "list.json"], 2, "--inputs list.json: holds a list; give a table"),
         (["-o", "ratio", "-i", "data.xlsx"], 2, "--inputs data.xlsx: unknown file type '.xlsx'"),
-        (["-o", "ratio", "-i", "values.json", "list.json"], 2,
-         "'list.json' is a data file, not a module: give each file its own --inputs"),
         (["-o", "ratio", "--input", "spend"], 2, "--input 'spend': expected NAME=VALUE"),
         (["-o", "ratio", "--input", "spnd=1"], 2,
          "'spnd' is not an input of this dataflow (did you mean 'spend'?)"),
@@ -367,6 +365,16 @@ def test_bad_input(project: Path, args: list[str], code: int, message: str) -> N
     assert message in done.stderr
     assert done.stderr.startswith("sideflow: ")
     no_traceback_of_ours(done)
+
+
+def test_a_data_file_among_the_modules(project: Path) -> None:
+    (project / "values.json").write_text('{"spend": 1}')
+    (project / "more.json").write_text('{"signups": 2}')
+    done = sideflow("run", "-o", "ratio", "-i", "values.json", "more.json", "scalars.py", cwd=project)
+    assert done.returncode == 2
+    assert "'more.json' is a data file, not a module: give each file its own --inputs" in done.stderr
+    late = sideflow("run", "scalars.py", "-o", "ratio", "-i", "values.json", "more.json", cwd=project)
+    assert late.returncode == 2 and "unrecognized arguments: more.json" in late.stderr
 
 
 def test_node_error_shows_the_users_frames_only(project: Path) -> None:

@@ -19,13 +19,15 @@ def parse_config(
     config: dict[str, Any] = {}
     for token in tokens:
         token = unquote(token.strip())
-        if token.startswith("{"):
+        if token.startswith(("{", "[")):
             try:
                 value = json.loads(token)
             except json.JSONDecodeError as exc:
                 raise OptionError(f"{option}: bad JSON {token!r}: {exc.msg} at column {exc.colno}") from None
             if not isinstance(value, dict):
-                raise OptionError(f"{option}: {token!r} is not a JSON object")
+                kind = type(value).__name__
+                raise OptionError(f"{option}: {token!r} is a JSON {kind}, not an object: "
+                                  'give {"key": value, ...}')
             config.update(value)
         elif "=" in token:
             for pair in token.split(","):

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import provenance
-from .errors import DataflowError
+from .errors import DataflowError, NodeError
 from .runjson import dumps, read_record
 from .tracking import log_to_mlflow
 
@@ -77,6 +77,7 @@ class RunLog:
         self.error = ""
         self.results: dict[str, Any] = {}
         self.cached: dict[str, dict[str, Any]] = {}
+        self.refused = False
 
     def before_node(self, name: str) -> None:
         pass
@@ -108,7 +109,10 @@ class RunLog:
             results = run(*args, **kwargs)
         except BaseException as exc:
             self.finish(exc)
-            self._write_or_warn()
+            # refused before any node ran (unknown names, missing inputs): nothing to record
+            self.refused = not self.ran and not isinstance(exc, NodeError)
+            if not self.refused:
+                self._write_or_warn()
             raise
         self.finish(results=results)
         self._write_or_warn()

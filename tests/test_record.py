@@ -160,6 +160,10 @@ def test_session_records_its_last_run(module: Path, tmp_path: Path) -> None:
     assert record["call"] == "flow.run" and record["outputs"] == ["total"]
     assert list(record["inputs"]) == []  # only `doubled` read x, and it was reused
     assert "reused" in (folder / "dag.svg").read_text()
+    with pytest.raises(sideflow.UnknownOutputError):
+        session.run(["unusd"], record=tmp_path / "direct")
+    assert session.last_run is not None and session.last_run.outputs == ("total",)  # refused: unchanged
+    assert not (tmp_path / "direct").exists()
     session.run(["unused"], record=tmp_path / "direct")
     direct = read_record(only_run(tmp_path / "direct"))
     assert direct["nodes"]["unused"]["status"] == "ran" and list(direct["inputs"]) == ["x"]

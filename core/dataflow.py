@@ -134,6 +134,7 @@ class Dataflow:
         overrides: Mapping[str, Any] | None = None,
         hooks: Sequence[NodeHooks] = (),
         executor: Executor | None = None,
+        record: str | os.PathLike[str] | None = None,
     ) -> dict[str, Any]:
         """Compute `outputs` (a name or a list) and return them as a dict.
 
@@ -143,8 +144,17 @@ class Dataflow:
         Precedence: `overrides` (replace any node, its upstream is not run) over
         `inputs` (external values) over the config (values readable by functions).
         With a cache, stored results stand in for their nodes (see core/cacheruns.py).
+
+        With `record="runs/"`, a folder per run records what ran, on what, from which
+        code (see `sideflow.record`).
         """
         __tracebackhide__ = True  # IPython: tracebacks show user code, not ours
+        if record is not None:  # checked first: a rejected call leaves no record
+            from .record import recorded_run
+
+            self.validate(outputs, inputs, overrides)
+            wanted = output_names(outputs)
+            return recorded_run(self, record, wanted, inputs or {}, overrides or {}, hooks, executor)
         plan, values = self._prepare(outputs, inputs or {}, overrides or {})
         if self.cache is not None:
             from .cacheruns import run_cached

@@ -37,71 +37,72 @@ def run_cached(
     cache.last_run, cache.reasons = {}, {}
     if cache.store is None:  # off (an unwritable directory): it said so once already
         return _execute(flow, outputs, values, hooks, executor)
-    plan = flow._plan(outputs, frozenset(values))
-    produced: dict[str, tuple[Any, str | None]] = {}  # this run's values and their keys
-    for step in plan.steps:  # "recompute" nodes run first: what is below is keyed by their value
-        if behavior_of(step.node) == "recompute" and step.node.name not in produced:
-            given = {**values, **{n: v for n, (v, _) in produced.items()}}
-            _run_once(flow, cache, (step.node.name,), given, hooks, executor, produced)
-    given = {**values, **{n: v for n, (v, _) in produced.items()}}
-    return _run_once(flow, cache, outputs, given, hooks, executor, produced, keep=False)
+    return _CachedRun(flow, cache, hooks, executor).run(outputs, values)
 
 
-def _run_once(
-    flow: Dataflow,
-    cache: Cache,
-    outputs: tuple[str, ...],
-    values: dict[str, Any],
-    hooks: Sequence[NodeHooks],
-    executor: Executor | None,
-    produced: dict[str, tuple[Any, str | None]],
-    keep: bool = True,
-) -> dict[str, Any]:
-    """One pass: keys, lookup, loads, then the engine for the rest. With `keep`, every
-    value is also kept in `produced` (for the next pass); the last pass keeps nothing, so
-    values nothing needs are freed as they are when running without a cache."""
-    __tracebackhide__ = True
-    graph = flow.graph
-    plan = flow._plan(outputs, frozenset(values))
-    names = [step.node.name for step in plan.steps]
+class _CachedRun:
+    """One `run` call: the passes it takes and the values they share."""
 
-    def known(name: str, value: Any) -> str | None:
-        held = produced.get(name)
+    def __init__(self, flow: Dataflow, cache: Cache, hooks: Sequence[NodeHooks],
+                 executor: Executor | None) -> None:
+        self.flow, self.cache, self.hooks, self.executor = flow, cache, hooks, executor
+        self.produced: dict[str, tuple[Any, str | None]] = {}  # this run's values and their keys
+
+    def run(self, outputs: tuple[str, ...], values: dict[str, Any]) -> dict[str, Any]:
+        __tracebackhide__ = True
+        plan = self.flow._plan(outputs, frozenset(values))
+        for step in plan.steps:  # "recompute" nodes run first: what is below is keyed by their value
+            if behavior_of(step.node) == "recompute" and step.node.name not in self.produced:
+                self.once((step.node.name,), self.given(values), keep=True)
+        return self.once(outputs, self.given(values), keep=False)
+
+    def given(self, values: dict[str, Any]) -> dict[str, Any]:
+        return {**values, **{n: v for n, (v, _) in self.produced.items()}}
+
+    def known(self, name: str, value: Any) -> str | None:
+        held = self.produced.get(name)
         if held is not None and held[0] is value:
             return held[1]
-        return cache.known_key(name, value)
+        return self.cache.known_key(name, value)
 
-    keys = compute_keys(graph, names, values, known)
-    _explain(cache, keys, names)
-    assert cache.store is not None
-    stored = cache.store.lookup(
-        k for n in names if (k := keys.key(n)) is not None and behavior_of(graph.nodes[n]) != "recompute"
-    )
-    loaded: dict[str, Any] = {}
-    while True:  # a bad entry turns into a miss, which may need upstream values: plan again
-        hits = _cut(flow, outputs, names, values, keys, stored)
-        bad = None
-        for name in hits:
-            if name in loaded:
-                continue
-            entry = stored[keys.keys[name] or ""]
-            ok, value = cache.load(entry, keep=behavior_of(graph.nodes[name]) == "always")
-            if not ok:
-                bad = entry
+    def once(self, outputs: tuple[str, ...], values: dict[str, Any], keep: bool) -> dict[str, Any]:
+        """One pass: keys, lookup, loads, then the engine for the rest. With `keep`, every
+        value is also kept in `produced` (for the next pass); the last pass keeps nothing,
+        so values nothing needs are freed as they are when running without a cache."""
+        __tracebackhide__ = True
+        flow, cache, graph = self.flow, self.cache, self.flow.graph
+        assert cache.store is not None
+        names = [step.node.name for step in flow._plan(outputs, frozenset(values)).steps]
+        keys = compute_keys(graph, names, values, self.known)
+        _explain(cache, keys, names)
+        stored = cache.store.lookup(
+            k for n in names if (k := keys.key(n)) is not None and behavior_of(graph.nodes[n]) != "recompute"
+        )
+        loaded: dict[str, Any] = {}
+        while True:  # a bad entry turns into a miss, which may need upstream values: plan again
+            hits = _cut(flow, outputs, names, values, keys, stored)
+            bad = None
+            for name in hits:
+                if name in loaded:
+                    continue
+                entry = stored[keys.keys[name] or ""]
+                ok, value = cache.load(entry, keep=behavior_of(graph.nodes[name]) == "always")
+                if not ok:
+                    bad = entry
+                    break
+                loaded[name] = value
+                if keep:
+                    self.produced[name] = (value, entry.key)
+                _announce(self.hooks, name, value, entry)
+                cache.remember(name, value, entry.key)
+                cache.last_run[name] = "hit"
+            if bad is None:
                 break
-            loaded[name] = value
-            if keep:
-                produced[name] = (value, entry.key)
-            _announce(hooks, name, value, entry)
-            cache.remember(name, value, entry.key)
-            cache.last_run[name] = "hit"
-        if bad is None:
-            break
-        del stored[bad.key]
-    cache.store.touch(stored[keys.keys[n] or ""].key for n in hits)  # least recently used goes first
-    given = {**values, **{n: loaded[n] for n in hits}}
-    recorder = _Offer(flow, cache, keys, produced if keep else None)
-    return _execute(flow, outputs, given, (*hooks, recorder), executor)
+            del stored[bad.key]
+        cache.store.touch(stored[keys.keys[n] or ""].key for n in hits)  # least recently used goes first
+        given = {**values, **{n: loaded[n] for n in hits}}
+        recorder = _Offer(flow, cache, keys, self.produced if keep else None)
+        return _execute(flow, outputs, given, (*self.hooks, recorder), self.executor)
 
 
 def _cut(

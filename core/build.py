@@ -8,6 +8,7 @@ from typing import Any
 
 from .decorators.config import conditions
 from .errors import BuildError, Problem
+from .expand import expand_function, generated_collision
 from .graph import Graph, Input
 from .node import Node, function_location, read_node
 from .sources import Source
@@ -19,6 +20,7 @@ class _Candidate:
     name: str
     func: Callable[..., Any]
     source: Source
+    node: Node | None = None  # made by a modifier (read from the function otherwise)
 
     @property
     def location(self) -> str:
@@ -40,6 +42,9 @@ def build_graph(
                 f"config key {candidate.name!r} has the same name as function {candidate.name!r}",
                 "rename the config key or the function: a name is either computed or given",
             ))
+            continue
+        if candidate.node is not None:
+            nodes[candidate.name] = candidate.node
             continue
         node, found = read_node(candidate.func, candidate.name, candidate.source.label)
         problems.extend(found)
@@ -70,6 +75,14 @@ def _choose_variants(
         by_name: dict[str, list[_Candidate]] = {}
         variants: dict[str, list[str]] = {}
         for func in dict.fromkeys(source.functions):  # the same function twice is one node
+            expanded = expand_function(func, config, source.label, problems)
+            if expanded is not None:  # a modifier made the nodes (or refused to)
+                made, declined = expanded
+                for node in made:
+                    by_name.setdefault(node.name, []).append(_Candidate(node.name, func, source, node))
+                if declined is not None:
+                    variants.setdefault(declined[0], []).append(declined[1])
+                continue
             when = conditions(func)
             fname = func.__name__
             name = fname.split("__", 1)[0] if when and "__" in fname else fname
@@ -83,7 +96,9 @@ def _choose_variants(
             # a variant whose condition holds beats the plain function: that one is the default
             conditional = [c for c in candidates if conditions(c.func)]
             pick = conditional or candidates
-            if len(pick) > 1:
+            if len(pick) > 1 and any(c.node is not None for c in pick):
+                problems.append(generated_collision(name, [(c.func, c.node) for c in pick]))
+            elif len(pick) > 1:
                 both = " and ".join(f"{c.func.__name__} at {c.location}" for c in pick)
                 problems.append(Problem(
                     "variant", name, pick[0].location,

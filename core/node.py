@@ -49,6 +49,8 @@ class Node:
     line: int
     source: str = ""
     tags: Mapping[str, Any] = field(default_factory=dict)
+    # the modifier that made this node from its function ("@extract_columns"); "" for a plain one
+    origin: str = ""
 
     @property
     def location(self) -> str:

@@ -171,7 +171,26 @@ def _connect(
                 consumers.setdefault(param.name, []).append(use)
     inputs: dict[str, Input] = {}
     for name, uses in consumers.items():
+        _check_agreement(name, uses, nodes, problems)
         required = any(req for _, _, req in uses) and name not in config
         users = tuple(n for n, _, _ in uses)
         inputs[name] = Input(name, uses[0][1], required, users, name in config)
     return inputs
+
+
+def _check_agreement(
+    name: str, uses: list[tuple[str, Any, bool]], nodes: Mapping[str, Node], problems: list[Problem]
+) -> None:
+    """One input read with types no single value can have (`a: int` and `a: str`)."""
+    first_node, first, _ = uses[0]
+    for node, annotation, _ in uses[1:]:
+        if annotation is first or is_compatible(annotation, first) or is_compatible(first, annotation):
+            continue  # the numeric tower holds: `int` in one place and `float` in another is fine
+        problems.append(Problem(
+            "type", node, nodes[node].location,
+            f"input {name!r} is read as {describe(first)} by {first_node!r} "
+            f"({nodes[first_node].location}) but as {describe(annotation)} by {node!r} "
+            f"({nodes[node].location}): no value can be both",
+            "make the annotations agree, or rename one parameter if they are different inputs",
+        ))
+        return

@@ -8,12 +8,14 @@ decorators only if its module imported Hamilton already.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+from .awaiting import Awaited
 from .errors import Problem
 from .generated import Generated, generated_node
 from .modifiers import decorator_name, modifier_marks
@@ -96,7 +98,17 @@ def _convert(
         for key, (typ, dep) in made.input_types.items()
     )
     call = made.callable
-    if call is not func:
+    if inspect.iscoroutinefunction(inspect.unwrap(func)):
+        if call is not func:  # Hamilton's generated callables would pass the coroutine along
+            problems.append(Problem(
+                "modifier", made.name, function_location(func),
+                f"function {func.__name__!r} is an async def with {origin}: the modifier's nodes "
+                "would receive a coroutine, not its result",
+                "make the function a plain def (or move the awaiting into a helper it calls)",
+            ))
+            return None
+        call = Awaited(func)
+    elif call is not func:
         call = Generated(call, func, made.name, made.documentation)
     return generated_node(made.name, call, params, made.type, func, source,
                           dict(made.tags), origin)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
 
+from .awaiting import Awaited
 from .errors import Problem
 
 
@@ -138,7 +139,8 @@ def read_node(
         Param(n, annotations[n], defaults.get(n, NO_DEFAULT), n not in positional) for n in names
     )
     tags = dict(getattr(func, "__sideflow_tags__", ()))
-    node = Node(name, func, params, annotations["return"], code.co_filename,
+    call = Awaited(func) if code.co_flags & inspect.CO_COROUTINE else func  # `async def`: awaited
+    node = Node(name, call, params, annotations["return"], code.co_filename,
                 code.co_firstlineno, source, tags)
     return node, []
 

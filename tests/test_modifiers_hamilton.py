@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from sideflow import BuildError, Dataflow, NodeError
+from sideflow.sources import load_path
 
 pytest.importorskip("hamilton")
 
@@ -88,3 +89,12 @@ def test_hamiltons_renaming_of_variants_does_not_hide_them() -> None:
         driver.Builder().with_modules(module).with_config(config).build()  # renames, twice
     assert "steps" in Dataflow(module, config={}).nodes
     assert module.steps__careful.__name__ == "steps__careful"  # our build undoes the renaming
+
+
+def test_async_hamilton_functions_are_awaited_or_refused_with_a_modifier() -> None:
+    with pytest.raises(BuildError, match=r"async_hamilton\.py:\d+: function 'bounds' is an async def "
+                       r"with @extract_fields: the modifier's nodes would receive a coroutine"):
+        build("async_hamilton")
+    loaded = load_path(RESOURCES / "modifiers" / "async_hamilton.py")
+    del loaded.bounds
+    assert Dataflow(loaded).run("fetched", inputs={"x": 2}) == {"fetched": 6}

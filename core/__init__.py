@@ -10,7 +10,20 @@ import importlib
 from typing import Any
 
 from .dataflow import Dataflow
-from .decorators import config, tag
+from .decorators import (
+    CheckError,
+    CheckWarning,
+    check_output,
+    config,
+    extract_columns,
+    extract_fields,
+    parameterize,
+    pipe,
+    source,
+    step,
+    tag,
+    value,
+)
 from .errors import (
     BuildError,
     DataflowError,
@@ -31,6 +44,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BuildError",
+    "CheckError",
+    "CheckWarning",
     "Dataflow",
     "DataflowError",
     "Input",
@@ -44,11 +59,19 @@ __all__ = [
     "Problem",
     "SourceError",
     "UnknownOutputError",
+    "check_output",
     "config",
+    "extract_columns",
+    "extract_fields",
     "load_ipython_extension",
+    "parameterize",
+    "pipe",
+    "source",
+    "step",
     "tag",
     "to_frame",
     "unload_ipython_extension",
+    "value",
 ]
 
 

@@ -28,6 +28,8 @@ def modifier_marks(func: Callable[..., Any]) -> dict[str, list[object]]:
     """Function attributes holding node-modifier objects: `{"transform": [extract_columns]}`."""
     marks: dict[str, list[object]] = {}
     for key, value in getattr(func, "__dict__", {}).items():
+        if key in SIDEFLOW_MARKS:
+            continue
         items = value if isinstance(value, (list, tuple)) else [value]
         found = [item for item in items if _is_modifier(item)]
         if found:

@@ -74,44 +74,49 @@ def expand_hamilton(
     if not made:
         return [], _declined(func, original, location)
     origin = origin_of(func)
+    is_async = inspect.iscoroutinefunction(inspect.unwrap(func))
+    optional = _base().node.DependencyType.OPTIONAL
     nodes = []
     for made_node in made:
-        node = _convert(made_node, func, source, origin, problems)
+        problem, node = _convert(made_node, func, source, origin, is_async, optional)
         if node is not None:
             nodes.append(node)
+        elif problem is not None:
+            problems.append(problem)
     return nodes, None
 
 
 def _convert(
-    made: Any, func: Callable[..., Any], source: str, origin: str, problems: list[Problem]
-) -> Node | None:
+    made: Any, func: Callable[..., Any], source: str, origin: str, is_async: bool, optional: Any
+) -> tuple[Problem | None, Node | None]:
     role = made.node_role.name
     if role in ("EXPAND", "COLLECT"):
         from .parallel_types import refuse_dynamic
 
-        problems.append(refuse_dynamic(made.name, func, role))
-        return None
-    optional = _base().node.DependencyType.OPTIONAL
+        return refuse_dynamic(made.name, func, role), None
+    if role != "STANDARD":
+        return Problem("modifier", made.name, function_location(func),
+                       f"{origin} on {func.__name__!r} makes a {role} node, which sideflow cannot run",
+                       "remove the modifier, or run this module with Hamilton's driver"), None
     defaults = made.default_parameter_values
     params = tuple(
-        Param(key, typ, defaults.get(key, HAS_DEFAULT) if dep == optional else NO_DEFAULT, True)
+        Param(key, typ, defaults.get(key, HAS_DEFAULT) if dep is optional else NO_DEFAULT, True)
         for key, (typ, dep) in made.input_types.items()
     )
     call = made.callable
-    if inspect.iscoroutinefunction(inspect.unwrap(func)):
+    if is_async:
         if call is not func:  # Hamilton's generated callables would pass the coroutine along
-            problems.append(Problem(
+            return Problem(
                 "modifier", made.name, function_location(func),
                 f"function {func.__name__!r} is an async def with {origin}: the modifier's nodes "
                 "would receive a coroutine, not its result",
                 "make the function a plain def (or move the awaiting into a helper it calls)",
-            ))
-            return None
+            ), None
         call = Awaited(func)
     elif call is not func:
         call = Generated(call, func, made.name, made.documentation)
-    return generated_node(made.name, call, params, made.type, func, source,
-                          dict(made.tags), origin)
+    return None, generated_node(made.name, call, params, made.type, func, source,
+                                dict(made.tags), origin)
 
 
 def _declined(func: Callable[..., Any], original: str, location: str) -> tuple[str, str] | None:

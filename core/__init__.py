@@ -36,6 +36,7 @@ from .errors import (
     UnknownOutputError,
 )
 from .execute import NodeHooks
+from .fanout import Collect, Parallel
 from .frame import to_frame
 from .graph import Input
 from .node import Node, Param
@@ -46,6 +47,7 @@ __all__ = [
     "BuildError",
     "CheckError",
     "CheckWarning",
+    "Collect",
     "Dataflow",
     "DataflowError",
     "Input",
@@ -55,6 +57,7 @@ __all__ = [
     "Node",
     "NodeError",
     "NodeHooks",
+    "Parallel",
     "Param",
     "Problem",
     "SourceError",

@@ -9,6 +9,7 @@ from typing import Any
 from .decorators.config import conditions
 from .errors import BuildError, Problem
 from .expand import expand_function, generated_collision
+from .fanout import blocks, mark_roles
 from .graph import Graph, Input
 from .node import Node, function_location, read_node
 from .sources import Source
@@ -50,8 +51,11 @@ def build_graph(
         problems.extend(found)
         if node is not None:
             nodes[node.name] = node
+    collects = mark_roles(nodes)
     inputs = _connect(nodes, winners, config, unmatched, problems)
     graph = Graph(nodes, inputs, unmatched)
+    if any(n.role for n in nodes.values()):
+        graph.fanouts = blocks(graph, collects, problems)
     if graph.cycle_members:
         cycle = graph.find_cycle()
         where = ", ".join(f"{n} at {nodes[n].location}" for n in dict.fromkeys(cycle))

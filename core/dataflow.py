@@ -136,6 +136,11 @@ class Dataflow:
         values: dict[str, Any] = {**self.config, **inputs, **overrides}
         plan = self._plan(wanted, frozenset(values))
         self._check_input_types(plan, values, overrides)
+        if self.graph.fanouts:  # dynamic fan-out: a block of nodes runs once per item
+            from .fanout import run_fanout
+
+            return run_fanout(plan, values, self.graph, self.graph.fanouts, executor,
+                              (*self.hooks, *hooks))
         if executor is not None:
             from .parallel import run_parallel
 

@@ -7,7 +7,6 @@ order. Every path ends in `generated_node`, so both families make the same recor
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -15,7 +14,6 @@ from .decorators.config import conditions
 from .errors import Problem
 from .modifiers import unknown_modifiers, uses_hamilton
 from .node import Node, function_location, read_node
-from .parallel_types import mentions_dynamic
 
 Expanded = tuple[list[Node], "tuple[str, str] | None"]
 
@@ -26,9 +24,9 @@ def expand_function(
     """None for a plain function; else the nodes made (possibly none) and, when config
     conditions declined it, `(node name, description)` for the "no variant" message."""
     marked = bool(getattr(func, "__dict__", None))
-    if not marked and "hamilton.htypes" not in sys.modules:
+    if not marked:
         return None  # the hot path: nothing attached to the function
-    hamilton = uses_hamilton(func) or mentions_dynamic(func)
+    hamilton = uses_hamilton(func)
     own: Sequence[Any] = getattr(func, "__sideflow_modifiers__", ())
     if not hamilton and not own:
         if marked:

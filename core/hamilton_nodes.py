@@ -90,11 +90,7 @@ def _convert(
     made: Any, func: Callable[..., Any], source: str, origin: str, is_async: bool, optional: Any
 ) -> tuple[Problem | None, Node | None]:
     role = made.node_role.name
-    if role in ("EXPAND", "COLLECT"):
-        from .parallel_types import refuse_dynamic
-
-        return refuse_dynamic(made.name, func, role), None
-    if role != "STANDARD":
+    if role not in ("STANDARD", "EXPAND", "COLLECT"):  # fan-outs: read from the types (fanout.py)
         return Problem("modifier", made.name, function_location(func),
                        f"{origin} on {func.__name__!r} makes a {role} node, which sideflow cannot run",
                        "remove the modifier, or run this module with Hamilton's driver"), None

@@ -52,6 +52,8 @@ class Node:
     tags: Mapping[str, Any] = field(default_factory=dict)
     # the modifier that made this node from its function ("@extract_columns"); "" for a plain one
     origin: str = ""
+    # "expand" (returns Parallel[T]) or "collect" (takes a Collect[T]): see sideflow.fanout
+    role: str = ""
 
     @property
     def location(self) -> str:

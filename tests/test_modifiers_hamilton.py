@@ -54,7 +54,8 @@ def test_misuse_config_variants_that_all_decline() -> None:
 
 def test_misuse_collect_without_parallelizable() -> None:
     with pytest.raises(BuildError, match=(
-        r"collect_alone\.py:10: function 'total' takes a Collect\[\.\.\.\] parameter")):
+        r"collect_alone\.py:10: function 'total' collects 'squares', which has no Parallel/"
+        r"Parallelizable fan-out upstream: there is nothing to collect per item")):
         build("collect_alone")
 
 

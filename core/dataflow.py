@@ -80,6 +80,7 @@ class Dataflow:
                     "file": n.file,
                     "line": n.line,
                     "tags": dict(n.tags),
+                    "origin": n.origin,
                     "code_hash": n.code_hash,
                     "depends_on": list(self.graph.parents[n.name]),
                 }

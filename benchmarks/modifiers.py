@@ -146,8 +146,9 @@ ITEMS = 1000
 
 def _fanout_row(module: ModuleType, repeats: int) -> tuple[str, float] | None:
     """One run of a 1,000-item fan-out: sideflow beside Hamilton's dynamic execution."""
-    import sideflow
     from hamilton import driver
+
+    import sideflow
 
     flow = sideflow.Dataflow(module)
     dr = (driver.Builder().with_modules(module)

@@ -29,6 +29,17 @@ MODULES = sorted(HERE.glob("h*.py"))
 # Hamilton tags every node with its module; sideflow keeps a plain function's tags as written.
 PLAIN_TAGS_DIFFER = "module"
 
+DIFFERENCES = {  # where sideflow deliberately differs from Hamilton, and why
+    "numeric tower": "int flows into float (and float into complex): the value is usable as is, "
+                     "so refusing it only makes users write casts",
+    "variants all decline": "a needed name whose config variants all decline is refused at build; "
+                            "Hamilton turns it into an input and fails on every run instead",
+    "config key named like a node": "an error, where Hamilton lets the config value replace the node "
+                                    "silently",
+    "tags of plain functions": "kept as written; Hamilton adds its `module` tag to every node",
+    "cycles": "reported at build with the cycle's path and file:lines",
+}
+
 
 def _cases() -> list[Any]:
     params = []
@@ -112,3 +123,18 @@ def test_both_engines_agree(module: Any, case: dict[str, Any]) -> None:
             assert type(got[name]) is type(expected[name]), name
             continue
         assert same(got[name], expected[name]), f"{name}: sideflow {got[name]!r}, hamilton {expected[name]!r}"
+
+
+def test_difference_numeric_tower() -> None:
+    module = load_path(HERE.parent / "modifiers" / "numeric_tower.py", "sideflow_diff_tower")
+    assert sideflow.Dataflow(module).run("ratio", inputs={"n": 3}) == {"ratio": 1.5}
+    ok, refused = _outcome(lambda: hamilton_driver(module, {}))
+    assert not ok and "ratio" in str(refused), DIFFERENCES["numeric tower"]
+
+
+def test_difference_variants_all_decline() -> None:
+    module = load_path(HERE / "h46_when_all_fail.py", "sideflow_diff_decline")
+    dr = hamilton_driver(module, {"region": "JP"})
+    assert "tax" in {v.name for v in dr.list_available_variables() if v.is_external_input}
+    with pytest.raises(sideflow.BuildError, match="no variant of it matches"):
+        sideflow.Dataflow(module, config={"region": "JP"})

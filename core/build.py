@@ -10,6 +10,7 @@ from .decorators.config import conditions
 from .errors import BuildError, Problem
 from .expand import expand_function, generated_collision
 from .fanout import blocks, mark_roles
+from .fingerprint import Walker
 from .graph import Graph, Input
 from .node import Node, function_location, read_node
 from .sources import Source
@@ -36,6 +37,7 @@ def build_graph(
     chosen, unmatched = _choose_variants(sources, config, problems)
     winners = _resolve_collisions(chosen, allow_override, problems)
     nodes: dict[str, Node] = {}
+    walker = Walker()  # fingerprints are lazy; the nodes of one build share helpers' digests
     for candidate in winners.values():
         if candidate.name in config:
             problems.append(Problem(
@@ -50,6 +52,7 @@ def build_graph(
         node, found = read_node(candidate.func, candidate.name, candidate.source.label)
         problems.extend(found)
         if node is not None:
+            object.__setattr__(node, "_walker", walker)  # not a field: no cost to builds
             nodes[node.name] = node
     collects = mark_roles(nodes)
     inputs = _connect(nodes, winners, config, unmatched, problems)

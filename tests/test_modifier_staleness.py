@@ -61,3 +61,32 @@ def test_editing_a_decorator_argument_or_a_helper_it_holds_changes_the_node(
     assert before == same  # reloading unchanged code keeps every node fresh
     assert argument["small"] != before["small"] and argument["piped"] == before["piped"]
     assert helper["piped"] != before["piped"] and helper["small"] == before["small"]
+
+
+SIDE = '''
+from hamilton.function_modifiers import extract_fields, parameterize, value
+
+@parameterize(small={{"k": value({k})}}, large={{"k": value(100)}})
+def scaled(x: int, k: int) -> int:
+    return x * k
+
+@extract_fields({{"lo": int, "hi": int}})
+def bounds(x: int) -> dict:
+    return {{"lo": x - 1, "hi": x + 1}}
+'''
+
+
+def test_a_session_marks_generated_nodes_stale_when_a_decorator_argument_changes(tmp_path: Path) -> None:
+    pytest.importorskip("hamilton")
+    from sideflow.extension import Session
+
+    side = tmp_path / "side_mod.py"
+    side.write_text(SIDE.format(k=3))
+    session = Session(["side_mod.py"], inputs={"x": 2}, cwd=tmp_path, printer=lambda _: None)
+    session.run(["small", "lo"])
+    assert session.states["small"] == "fresh" and session.states["lo"] == "fresh"
+    side.write_text(SIDE.format(k=4))
+    session.check()
+    assert session.states["small"] == "stale"
+    assert session.states["lo"] == "fresh"  # `bounds` and its decorator did not change
+    assert session.run(["small"]) == {"small": 8}

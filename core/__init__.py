@@ -10,20 +10,7 @@ import importlib
 from typing import Any
 
 from .dataflow import Dataflow
-from .decorators import (
-    CheckError,
-    CheckWarning,
-    check_output,
-    config,
-    extract_columns,
-    extract_fields,
-    parameterize,
-    pipe,
-    source,
-    step,
-    tag,
-    value,
-)
+from .decorators import config, tag
 from .errors import (
     BuildError,
     DataflowError,
@@ -36,7 +23,6 @@ from .errors import (
     UnknownOutputError,
 )
 from .execute import NodeHooks
-from .fanout import Collect, Parallel
 from .frame import to_frame
 from .graph import Input
 from .node import Node, Param
@@ -86,6 +72,26 @@ def load_ipython_extension(ipython: Any) -> None:
 def unload_ipython_extension(ipython: Any) -> None:
     """`%unload_ext sideflow`: remove every hook the extension registered."""
     _extension().unload_ipython_extension(ipython)
+
+
+# Modifiers and fan-out types load on first use: most modules need none of them.
+_LAZY = {
+    "CheckError": "decorators.checks", "CheckWarning": "decorators.checks",
+    "check_output": "decorators.checks", "extract_columns": "decorators.expanders",
+    "extract_fields": "decorators.expanders", "parameterize": "decorators.expanders",
+    "pipe": "decorators.pipe", "step": "decorators.pipe", "source": "decorators.base",
+    "value": "decorators.base", "Parallel": "fanout", "Collect": "fanout",
+}
+
+
+def __getattr__(name: str) -> Any:
+    where = _LAZY.get(name)
+    if where is None:
+        msg = f"module 'sideflow' has no attribute {name!r}"
+        raise AttributeError(msg)
+    found = getattr(importlib.import_module(f"{__name__}.{where}"), name)
+    globals()[name] = found
+    return found
 
 
 def _extension() -> Any:

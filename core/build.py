@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -9,7 +10,6 @@ from typing import Any
 from .decorators.config import conditions
 from .errors import BuildError, Problem
 from .expand import expand_function, generated_collision
-from .fanout import blocks, mark_roles
 from .fingerprint import Walker
 from .graph import Graph, Input
 from .node import Node, function_location, read_node
@@ -54,10 +54,17 @@ def build_graph(
         if node is not None:
             object.__setattr__(node, "_walker", walker)  # not a field: no cost to builds
             nodes[node.name] = node
-    collects = mark_roles(nodes)
+    # fan-out types exist only once a module imported them (sideflow's or Hamilton's)
+    fanout = "sideflow.fanout" in sys.modules or "hamilton.htypes" in sys.modules
+    if fanout:
+        from .fanout import mark_roles
+
+        collects = mark_roles(nodes)
     inputs = _connect(nodes, winners, config, unmatched, problems)
     graph = Graph(nodes, inputs, unmatched)
-    if any(n.role for n in nodes.values()):
+    if fanout and any(n.role for n in nodes.values()):
+        from .fanout import blocks
+
         graph.fanouts = blocks(graph, collects, problems)
     if graph.cycle_members:
         cycle = graph.find_cycle()

@@ -64,6 +64,10 @@ def decorator_name(obj: object) -> str:
     cls = type(obj)
     module = cls.__module__
     if module.startswith("hamilton.function_modifiers"):
+        if cls.__name__ == "config":  # `@config.when_in`, read from the resolver it holds
+            test = getattr(getattr(obj, "does_resolve", None), "resolves", None)
+            kind = getattr(test, "__qualname__", "").split(".")[1:2]
+            return f"@config.{kind[0]}" if kind else "@config"
         return f"@{cls.__name__}"
     return f"@{module}.{cls.__qualname__}"
 

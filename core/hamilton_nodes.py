@@ -18,6 +18,7 @@ from typing import Any
 from .awaiting import Awaited
 from .errors import Problem
 from .generated import Generated, generated_node
+from .hamilton_memo import resolve
 from .modifiers import decorator_name, modifier_marks
 from .node import NO_DEFAULT, Node, Param, function_location
 
@@ -60,7 +61,7 @@ def expand_hamilton(
     func.__name__ = original
     try:
         with _quiet():
-            made = list(_base().resolve_nodes(func, dict(config)))
+            made = resolve(func, config, _base().resolve_nodes)
     except Exception as exc:
         problems.append(Problem(
             "modifier", original, location,

@@ -141,12 +141,15 @@ def _problem(node: Node, message: str, fix: str) -> Problem:
 
 
 def run_fanout(
-    plan: Plan, values: dict[str, Any], graph: Graph, found: Fanouts,
-    executor: Executor | None = None, hooks: Sequence[NodeHooks] = (),
+    plan: Plan, values: dict[str, Any], found: Fanouts, executor: Executor | None = None,
+    hooks: Sequence[NodeHooks] = (), returns: Mapping[str, tuple[Any, type | None]] | None = None,
 ) -> dict[str, Any]:
-    """Run the plan; at each collect step, run its block once per item first."""
+    """Run the plan; at each collect step, run its block once per item first. Results are
+    checked against their return annotations (`outputs.py`), each item's too."""
     __tracebackhide__ = True
-    from .execute import _call, node_error
+    from .execute import node_error
+
+    checks = dict(returns or {})
 
     per_item = {n: c for c, (_, block, _) in found.items() for n in block}
     asked = [o for o in plan.outputs if o in per_item and o not in values]
@@ -162,7 +165,7 @@ def run_fanout(
         if name in found:
             start, block, collected = found[name]
             todo = [steps[b] for b in block if b in steps]
-            gathered = _run_items(todo, list(values[start]), values, start, executor)
+            gathered = _run_items(todo, list(values[start]), values, start, executor, checks)
             values[collected] = gathered[collected]
             for hook in hooks:
                 for b in todo:
@@ -171,7 +174,7 @@ def run_fanout(
         for hook in hooks:
             hook.before_node(name)
         try:
-            values[name] = _call(step, values)
+            values[name] = _checked(step, values, None if step.node.role == "expand" else checks)
         except Exception as exc:
             error = node_error(step, values, exc)
             for hook in hooks:
@@ -184,29 +187,42 @@ def run_fanout(
     return {name: values[name] for name in plan.outputs}
 
 
+def _checked(step: Step, values: Mapping[str, Any], checks: Mapping[str, Any] | None) -> Any:
+    __tracebackhide__ = True
+    from .execute import _call
+    from .outputs import check_return
+
+    result = _call(step, values)
+    check = checks.get(step.node.name) if checks else None
+    if check is not None and type(result) is not check[1]:
+        check_return(step.node, result, check[0])
+    return result
+
+
 def _run_items(
     todo: Sequence[Step], items: Iterable[Any], values: dict[str, Any], start: str,
-    executor: Executor | None,
+    executor: Executor | None, checks: Mapping[str, Any],
 ) -> dict[str, list[Any]]:
     """Each block node's results over the items, in item order."""
     if executor is None:
-        results = [_run_block(todo, values, start, item) for item in items]
+        results = [_run_block(todo, values, start, item, checks) for item in items]
     else:
-        futures = [executor.submit(_run_block, todo, values, start, item) for item in items]
+        futures = [executor.submit(_run_block, todo, values, start, item, checks) for item in items]
         results = [f.result() for f in futures]
     return {s.node.name: [r[s.node.name] for r in results] for s in todo}
 
 
-def _run_block(todo: Sequence[Step], values: Mapping[str, Any], start: str, item: Any) -> dict[str, Any]:
+def _run_block(todo: Sequence[Step], values: Mapping[str, Any], start: str, item: Any,
+               checks: Mapping[str, Any]) -> dict[str, Any]:
     """One item through the block; module-level so process pools can pickle the call."""
     __tracebackhide__ = True
-    from .execute import _call, node_error
+    from .execute import node_error
 
     local: dict[str, Any] = {start: item}
     scope = ChainMap(local, values)  # type: ignore[arg-type]  # read-only while items run
     for step in todo:
         try:
-            local[step.node.name] = _call(step, scope)
+            local[step.node.name] = _checked(step, scope, checks)
         except Exception as exc:
             raise node_error(step, scope, exc) from exc
     return local

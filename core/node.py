@@ -113,6 +113,10 @@ def read_node(
     """Read a function's parameters and annotations; return the node or the problems."""
     target = _target(func)
     code: types.CodeType = target.__code__
+    refused = _refused_shape(code, target.__defaults__, name, function_location(func),
+                             _fans_out(target))
+    if refused:
+        return None, refused
     annotations: dict[str, Any] = getattr(target, "__annotations__", {})
     if any(isinstance(a, str) for a in annotations.values()):
         try:
@@ -158,3 +162,59 @@ def read_node(
     node = Node(name, call, params, annotations["return"], code.co_filename,
                 code.co_firstlineno, source, tags)
     return node, []
+
+
+def _fans_out(target: Callable[..., Any]) -> bool:
+    """`-> Parallel[T]` / `-> Parallelizable[T]`: its items are read once, then kept."""
+    if not target.__code__.co_flags & inspect.CO_GENERATOR:
+        return False  # only generators need the answer
+    returns = getattr(target, "__annotations__", {}).get("return")
+    if isinstance(returns, str):
+        try:
+            returns = typing.get_type_hints(target).get("return")
+        except Exception:  # reported with the other annotation problems
+            return False
+    origin = getattr(returns, "__origin__", None)
+    name = f"{getattr(origin, '__module__', '')}.{getattr(origin, '__qualname__', '')}"
+    return name in ("sideflow.fanout.Parallel", "hamilton.htypes.Parallelizable")
+
+
+def _refused_shape(
+    code: types.CodeType, defaults: tuple[Any, ...] | None, name: str, location: str,
+    fans_out: bool = False,
+) -> list[Problem]:
+    """Functions a node cannot be made of without running them wrongly."""
+    problems = []
+    slot = code.co_argcount + code.co_kwonlyargcount  # *args, then **kwargs, follow the named ones
+    star = []
+    if code.co_flags & inspect.CO_VARARGS:
+        star.append("*" + code.co_varnames[slot])
+        slot += 1
+    if code.co_flags & inspect.CO_VARKEYWORDS:
+        star.append("**" + code.co_varnames[slot])
+    if star:
+        problems.append(Problem(
+            "signature", name, location,
+            f"function {name!r} takes {', '.join(star)}: a node's parameters are named edges, "
+            "so nothing would be passed there",
+            f"name each input as its own parameter (e.g. `def {name}(a: float, b: float)`), "
+            "or take one list-typed parameter",
+        ))
+    positional_only = code.co_varnames[: code.co_posonlyargcount]
+    first_optional = code.co_argcount - len(defaults or ())
+    if len(positional_only) - max(first_optional, 0) > 1:  # two optional before the `/`
+        shown = ", ".join(repr(n) for n in positional_only[first_optional:])
+        problems.append(Problem(
+            "signature", name, location,
+            f"function {name!r} has optional positional-only parameters ({shown}): when one is "
+            "left out, the next could only be passed by name, which `/` forbids",
+            "remove the `/` (or make all but the last of them required)",
+        ))
+    if code.co_flags & inspect.CO_GENERATOR and not fans_out:  # a fan-out's items are kept
+        problems.append(Problem(
+            "signature", name, location,
+            f"function {name!r} is a generator (it uses `yield`): its result could be read "
+            "only once, so a second consumer would get nothing",
+            "return a list instead (e.g. `return list(...)`), or move the loop into a helper",
+        ))
+    return problems

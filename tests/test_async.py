@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -60,3 +61,32 @@ def test_independent_async_nodes_overlap_on_an_executor() -> None:
     flow = Dataflow([left, right])
     with ThreadPoolExecutor(2) as pool:
         assert flow.run(["left", "right"], inputs={"x": 4}, executor=pool) == {"left": 4, "right": -4}
+
+
+ASYNC_SIDE = '''
+import asyncio
+
+async def fetched(x: int) -> int:
+    await asyncio.sleep(0.01)
+    return x + 1
+
+def doubled(fetched: int) -> int:
+    return fetched * 2
+'''
+
+
+def test_async_nodes_run_in_a_real_kernel_whose_loop_is_running(tmp_path: Path) -> None:
+    """ipykernel runs cells inside its event loop: `asyncio.run` alone would refuse there."""
+    pytest.importorskip("ipykernel")
+    from tests.reliability.kernel import Kernel
+
+    (tmp_path / "async_side.py").write_text(ASYNC_SIDE)
+    kernel = Kernel(tmp_path)
+    try:
+        out, status = kernel.run("%load_ext sideflow\n%dataflow async_side.py --no-widget\n"
+                                 "import asyncio\nprint(asyncio.get_event_loop().is_running())\n"
+                                 "print(flow.run(['doubled'], inputs={'x': 4}))")
+        assert status == "ok", out
+        assert "True" in out and "{'doubled': 10}" in out
+    finally:
+        kernel.close()

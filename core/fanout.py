@@ -12,7 +12,7 @@ import dataclasses
 import sys
 from collections import ChainMap
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from .errors import DataflowError, Problem
 from .node import Node
@@ -23,15 +23,16 @@ if TYPE_CHECKING:
     from .execute import NodeHooks, Plan, Step
     from .graph import Graph
 
-T = TypeVar("T")
+T = TypeVar("T", covariant=True)
 
 
-class Parallel(Generic[T]):
+# Protocols over Iterable (as Hamilton's are), so `return [1, 2]` type-checks as Parallel[int]
+class Parallel(Iterable[T], Protocol[T]):
     """`-> Parallel[T]`: the function yields (or returns an iterable of) items; each runs
     the nodes downstream on its own, up to the `Collect[T]` that gathers them."""
 
 
-class Collect(Generic[T]):
+class Collect(Iterable[T], Protocol[T]):
     """`name: Collect[T]`: the results of the fan-out's block, one per item, as a list."""
 
 

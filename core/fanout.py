@@ -56,12 +56,27 @@ def _element(annotation: Any, kinds: tuple[Any, ...]) -> tuple[bool, Any]:
     return annotation in kinds, Any
 
 
+def _plain(node: Node, every: tuple[Any, ...]) -> bool:
+    """No annotation of the node can be a fan-out type: each is a class other than ours."""
+    returns = node.returns
+    if type(returns) is not type or returns in every:
+        return False
+    for param in node.params:
+        annotation = param.annotation
+        if type(annotation) is not type or annotation in every:
+            return False
+    return True
+
+
 def mark_roles(nodes: dict[str, Node]) -> dict[str, str]:
     """Give fan-out and collect nodes their role and element types, in place; return
     `{collect node: the parameter it collects}`."""
     expand, collect = _kinds()
+    every = (*expand, *collect)
     collects: dict[str, str] = {}
     for name, node in list(nodes.items()):
+        if _plain(node, every):  # the common case, cheaply: plain classes only
+            continue
         is_expand, item = _element(node.returns, expand)
         changes: dict[str, Any] = {}
         if is_expand:

@@ -7,7 +7,7 @@ library are imported when first used.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .dataflow import Dataflow
 from .decorators import cache, config, tag
@@ -28,16 +28,15 @@ from .frame import to_frame
 from .graph import Input
 from .node import Node, Param
 
-if TYPE_CHECKING:
-    from .caching import Cache, CacheWarning
-
 __version__ = "0.1.0"
-_LAZY = {"Cache": "caching", "CacheWarning": "caching"}  # loaded on first use: `import sideflow` stays light
 
 __all__ = [
     "BuildError",
     "Cache",
     "CacheWarning",
+    "CheckError",
+    "CheckWarning",
+    "Collect",
     "Dataflow",
     "DataflowError",
     "Input",
@@ -48,26 +47,26 @@ __all__ = [
     "NodeError",
     "NodeHooks",
     "OutputTypeError",
+    "Parallel",
     "Param",
     "Problem",
     "SourceError",
     "UnknownOutputError",
     "cache",
+    "check_output",
     "config",
+    "extract_columns",
+    "extract_fields",
     "load_ipython_extension",
+    "parameterize",
+    "pipe",
+    "source",
+    "step",
     "tag",
     "to_frame",
     "unload_ipython_extension",
+    "value",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
-        globals()[name] = value
-        return value
-    msg = f"module {__name__!r} has no attribute {name!r}"
-    raise AttributeError(msg)
 
 
 def load_ipython_extension(ipython: Any) -> None:
@@ -78,6 +77,27 @@ def load_ipython_extension(ipython: Any) -> None:
 def unload_ipython_extension(ipython: Any) -> None:
     """`%unload_ext sideflow`: remove every hook the extension registered."""
     _extension().unload_ipython_extension(ipython)
+
+
+# Modifiers and fan-out types load on first use: most modules need none of them.
+_LAZY = {
+    "CheckError": "decorators.checks", "CheckWarning": "decorators.checks",
+    "check_output": "decorators.checks", "extract_columns": "decorators.expanders",
+    "extract_fields": "decorators.expanders", "parameterize": "decorators.expanders",
+    "pipe": "decorators.pipe", "step": "decorators.pipe", "source": "decorators.base",
+    "value": "decorators.base", "Parallel": "fanout", "Collect": "fanout",
+    "Cache": "caching", "CacheWarning": "caching",
+}
+
+
+def __getattr__(name: str) -> Any:
+    where = _LAZY.get(name)
+    if where is None:
+        msg = f"module 'sideflow' has no attribute {name!r}"
+        raise AttributeError(msg)
+    found = getattr(importlib.import_module(f"{__name__}.{where}"), name)
+    globals()[name] = found
+    return found
 
 
 def _extension() -> Any:

@@ -108,6 +108,7 @@ class Dataflow:
                     "file": n.file,
                     "line": n.line,
                     "tags": dict(n.tags),
+                    "origin": n.origin,
                     "code_hash": n.code_hash,
                     "depends_on": list(self.graph.parents[n.name]),
                 }
@@ -156,6 +157,14 @@ class Dataflow:
             wanted = output_names(outputs)
             return recorded_run(self, record, wanted, inputs or {}, overrides or {}, hooks, executor)
         plan, values = self._prepare(outputs, inputs or {}, overrides or {})
+        if self.graph.fanouts:  # dynamic fan-out: a block of nodes runs once per item
+            from .fanout import run_fanout
+
+            if self.cache is not None:  # its per-item nodes have no keys yet: computed, never cached
+                self.cache.tell("sideflow: a dataflow with dynamic fan-out (Parallel/Collect) is not "
+                                "cached yet; it is computed each run", once="fanout")
+            return run_fanout(plan, values, self.graph.fanouts, executor, (*self.hooks, *hooks),
+                              self._returns)
         if self.cache is not None:
             from .cacheruns import run_cached
 

@@ -348,7 +348,8 @@ class Session:
     def _scene(self) -> dict[str, Any]:
         from sideflow.scene import build_scene
 
-        return build_scene(self._current())
+        previous = self._widget.graph if self._widget is not None else None
+        return build_scene(self._current().graph, engine="layered", previous=previous)
 
     def _push(self, force: bool = False) -> None:
         now = time.perf_counter()

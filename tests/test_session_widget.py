@@ -117,14 +117,15 @@ def test_widget_repr_is_deterministic(session: Session) -> None:
 
 
 def test_body_only_edit_reuses_the_layout(session: Session, tmp_path: Path, monkeypatch) -> None:
-    from sideflow import layout
+    from sideflow import layered, layout
 
     monkeypatch.setattr(layout, "_cache", {})
     _ = session.widget
     calls = []
-    real = layout._dot_layout
-    monkeypatch.setattr(layout, "_dot_layout", lambda *a: calls.append(a) or real(*a))
+    real = layered.layered_layout
+    monkeypatch.setattr(layered, "layered_layout", lambda *a: calls.append(a) or real(*a))
     (tmp_path / "side.py").write_text(textwrap.dedent(MODULE).replace("1 / 0", "2 / 0"))
+    scene_before = session.widget.graph["nodes"]
     assert session.check()
     assert calls == []  # same structure: the cached layout is reused
     (tmp_path / "side.py").write_text(
@@ -132,6 +133,9 @@ def test_body_only_edit_reuses_the_layout(session: Session, tmp_path: Path, monk
     )
     assert session.check()
     assert len(calls) == 1
+    before = {n["name"]: (n["x"], n["y"]) for n in scene_before}
+    after = {n["name"]: (n["x"], n["y"]) for n in session.widget.graph["nodes"]}
+    assert all(after[name] == at for name, at in before.items())  # a new node moves no other
 
 
 def test_session_offers_the_dataflow_views(session: Session) -> None:

@@ -97,19 +97,22 @@ def scene_to_svg(scene: dict[str, Any], states: Mapping[str, str] | None = None)
     if states:
         out.append(_legend(left + pad, top + pad + 6, {states.get(n["name"], "") for n in scene["nodes"]}))
     for edge in scene["edges"]:
-        out.append(f'<path d="{edge["path"]}" fill="none" stroke="#888" stroke-width="1.2" '
-                   'marker-end="url(#sf-arrow)"/>')
+        if edge.get("path"):
+            out.append(f'<path d="{html.escape(edge["path"])}" fill="none" stroke="#888" '
+                       'stroke-width="1.2" marker-end="url(#sf-arrow)"/>')
     for node in scene["nodes"]:
-        fill, stroke, stroke_width, dash = STYLE[node["role"]]
+        fill, stroke, stroke_width, dash = STYLE.get(node.get("role", ""), STYLE["function"])
         state = (states or {}).get(node["name"], "")
         if state in STATE_COLOURS:
             stroke, stroke_width = STATE_COLOURS[state], max(stroke_width, 2.0)
         x, y = node["x"] - node["width"] / 2, node["y"] - node["height"] / 2
-        rx = node["height"] / 2 if node["role"] in ("input", "config") else 6
+        rx = node["height"] / 2 if node.get("role") in ("input", "config") else 6
         dashing = f' stroke-dasharray="{dash}"' if dash else ""
-        tip = html.escape(f'{node["signature"]}\n{node["doc"]}\n{node["location"]}'.strip())
+        facts = (node.get("signature", ""), node.get("doc", ""), node.get("location", ""))
+        tip = html.escape("\n".join(facts).strip())
         marked = f' data-state="{html.escape(state)}"' if state else ""
-        out.append(f'<g class="sf-node sf-role-{node["role"]}"{marked}><title>{tip}</title>'
+        role = html.escape(node.get("role", "function"))
+        out.append(f'<g class="sf-node sf-role-{role}"{marked}><title>{tip}</title>'
                    f'<rect x="{x:.1f}" y="{y:.1f}" width="{node["width"]:.1f}" '
                    f'height="{node["height"]:.1f}" rx="{rx}" fill="{fill}" stroke="{stroke}" '
                    f'stroke-width="{stroke_width}"{dashing}/>'

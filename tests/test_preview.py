@@ -55,10 +55,12 @@ CASES = [
      "series", r"^Series 'spend' 2 rows, dtype float64$", ["<th>spend</th>", "<td>2.5</td>"]),
     ("ndarray", lambda: np.arange(1000).reshape(100, 10),
      "ndarray", r"^ndarray 100 × 10, dtype int64$", ["[[ 0  1", "first 10 of 100"]),
-    ("int", lambda: 42, "scalar", r"^int 42$", ["<code>42</code>"]),
-    ("float", lambda: 0.25, "scalar", r"^float 0.25$", ["0.25"]),
-    ("none", lambda: None, "scalar", r"^NoneType None$", ["None"]),
-    ("numpy-scalar", lambda: np.float64(2.5), "scalar", r"^float64 2.5$", ["2.5"]),
+    ("int", lambda: 42, "scalar", r"^int$", ["<code>42</code>"]),
+    ("float", lambda: 0.25, "scalar", r"^float$", ["0.25"]),
+    ("none", lambda: None, "scalar", r"^NoneType$", ["None"]),
+    ("numpy-scalar", lambda: np.float64(2.5), "scalar", r"^float64$", ["2.5"]),
+    ("unnamed-series", lambda: pd.Series([1.5, 2.5]),
+     "series", r"^Series 2 rows, dtype float64$", ["<th>(unnamed)</th>", "<td>2.5</td>"]),
     ("str", lambda: "hello <b>", "text", r"^str, 9 characters$", ["hello &lt;b&gt;"]),
     ("big-str", lambda: "x" * 1_000_000, "text", r"^str, 1,000,000 characters$", ["xxx…"]),
     ("big-dict", lambda: {f"k{i}": i for i in range(100_000)},
@@ -189,10 +191,11 @@ def test_plain_error_shows_type_message_and_user_frames():
     result = preview_error(_raised(ratio, 1, 0))
     assert result["kind"] == "error"
     assert result["summary"] == "ZeroDivisionError: division by zero"
-    assert 'test_preview.py", line' in result["text"]
+    assert "test_preview.py:" in result["text"]
     assert "in ratio" in result["text"]
     assert "&lt;" not in result["summary"]
-    assert '<pre class="sf-traceback">' in result["html"]
+    assert '<ol class="sf-user-frames">' in result["html"]
+    assert "division by zero" not in result["html"]  # the summary says it, once
 
 
 def test_node_error_shows_the_original_user_frames_and_names_the_node():
@@ -200,14 +203,31 @@ def test_node_error_shows_the_original_user_frames_and_names_the_node():
     exc = _raised(flow.run, "ratio", {"a": 1, "b": 0})
     assert isinstance(exc, sideflow.NodeError)
     result = preview_error(exc)
-    assert re.match(r"NodeError: node 'ratio' \(function ratio, test_preview\.py:\d+\) raised "
-                    r"ZeroDivisionError: division by zero$", result["summary"]), result["summary"]
+    assert re.match(r"ZeroDivisionError: division by zero \(in ratio, test_preview\.py:\d+\)$",
+                    result["summary"]), result["summary"]
     assert "return a / b" in result["text"]
-    assert "ZeroDivisionError: division by zero" in result["text"]
+    assert "NodeError" not in result["html"]
     for directory in _sideflow_dirs():
         assert directory not in result["text"]
     full = "".join(traceback.format_exception(exc))
     assert any(d in full for d in _sideflow_dirs())  # there were engine frames to hide
+
+
+def user_lookup(frame: pd.DataFrame) -> float:
+    """A user's node failing inside pandas."""
+    return float(frame["no_such_column"].sum())
+
+
+def test_library_frames_are_folded_below_the_users_frames():
+    result = preview_error(_raised(user_lookup, pd.DataFrame({"a": [1]})))
+    assert result["summary"] == "KeyError: 'no_such_column'"
+    markup = result["html"]
+    user, library = markup.index('class="sf-user-frames"'), markup.index('class="sf-library-frames"')
+    assert user < library  # the user's line is on the first screen
+    assert 'return float(frame["no_such_column"].sum())'.replace('"', "&quot;") in markup[:library]
+    assert "pandas" not in markup[:library]
+    assert re.search(r"<summary>\d+ library frames? \([^)]*pandas[^)]*\)</summary>", markup)
+    assert markup.count("no_such_column") == 1 + markup[library:].count("no_such_column")
 
 
 def test_frames_from_sideflow_files_are_dropped():
@@ -220,10 +240,15 @@ def test_frames_from_sideflow_files_are_dropped():
     assert "in ratio" in text
 
 
+def deep(n: int) -> float:
+    return 1 / 0 if n == 0 else deep(n - 1)
+
+
 def test_long_tracebacks_keep_their_end():
-    exc = _raised(ratio, 1, 0)
+    exc = _raised(deep, 300)
     exc.args = ("x" * 100_000,)
     result = preview_error(exc, max_bytes=2000)
     assert len(result["text"]) <= 2001
     assert "traceback shortened" in result["text"]
+    assert "return 1 / 0 if n == 0 else deep(n - 1)" in result["text"][:800]  # the raising line leads
     assert len(result["summary"]) <= 301

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import html
 import typing
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -123,7 +125,12 @@ class GraphWidget(anywidget.AnyWidget):
             return {"text/plain": f"(no graph yet) {self!r}"}
         svg = scene_to_svg(graph, {**self.states}).replace('class="sf-node', 'class="sf-picture-node', 1)
         svg = svg.replace("<svg ", '<svg class="sf-picture" ', 1)
-        return {"image/svg+xml": svg, "text/plain": f"picture of {self!r}"}
+        # An <img> of the SVG too: JupyterLab shows an untrusted (unexecuted) notebook's
+        # HTML without <svg> tags, but keeps images; nbconvert and nbviewer prefer the HTML.
+        uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        alt = html.escape(f"graph of {self.name}: {self!r}")
+        markup = f'<img class="sf-picture" alt="{alt}" src="{uri}">'
+        return {"text/html": markup, "image/svg+xml": svg, "text/plain": f"picture of {self!r}"}
 
     def _ipython_display_(self) -> None:
         """The live view, then its picture: the widget's JavaScript hides the picture while

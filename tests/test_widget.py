@@ -176,7 +176,8 @@ def test_display_carries_a_static_picture_with_states(widget):
 
     display(widget)
     assert [sorted(d) for d in published] == [
-        ["application/vnd.jupyter.widget-view+json", "text/plain"], ["image/svg+xml", "text/plain"]]
+        ["application/vnd.jupyter.widget-view+json", "text/plain"],
+        ["image/svg+xml", "text/html", "text/plain"]]
 
 
 def test_repr_is_deterministic(widget):

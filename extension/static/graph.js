@@ -458,6 +458,7 @@ function render({ model, el }) {
     ui.empty.hidden = nodes.size > 0;
     if (!nodes.has(selected)) selected = "";
     explained.clear();
+    if (hovered) closeCard(); // its node was redrawn (or removed)
     if (!fitted && nodes.size) fitted = fit(true);
     else if (follow && outsideView()) fit(true); // untouched view: keep showing all of it
     applyStates();
@@ -687,7 +688,11 @@ function render({ model, el }) {
   const unhide = hidePicture(el);
 
   const acknowledge = () => { pending = ""; applyStates(); };
-  const statesChanged = () => { explained.clear(); acknowledge(); };
+  const statesChanged = () => { // answers are out of date: refresh an open card
+    explained.clear();
+    acknowledge();
+    if (hovered && !ui.card.hidden) openCard(hovered);
+  };
   const handlers = {
     "change:graph": drawGraph,
     "change:states": statesChanged,

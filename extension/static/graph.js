@@ -413,6 +413,7 @@ function render({ model, el }) {
   // Full redraw, only when the graph changes. The layout keeps unchanged nodes in place, so the
   // view (pan, zoom), the selection, the search and the focus are all kept.
   function drawGraph() {
+    const started = performance.now();
     const graph = model.get("graph") || {};
     bounds = {
       left: Number(graph.left) || 0, top: Number(graph.top) || 0,
@@ -464,6 +465,7 @@ function render({ model, el }) {
     applyStates();
     applySelection();
     runSearch(false);
+    ui.root.dataset.drawMs = String(Math.round(performance.now() - started)); // for benchmarks
   }
 
   // State changes touch only classes, data-state and duration text: cheap for 2,000 nodes.

@@ -13,7 +13,6 @@ comments are not part of code objects; the docstring is left out (see `_DOC_SLOT
 
 from __future__ import annotations
 
-import dis
 import hashlib
 import sys
 import types
@@ -21,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .codehash import code_digest, code_names
 from .values import Unencodable, encode_value, is_local_code, is_mutable, package_of
 
 
@@ -57,12 +57,6 @@ def binding_changed(binding: tuple[dict[str, Any], str, Any, str]) -> bool:
 
 
 _ABSENT = object()
-# In CPython the first constant of a function is its docstring slot (the docstring, or
-# None). When no instruction loads it, it only feeds `__doc__`: it is left out, so a
-# docstring edit is not a change. A constant that code does load is always kept.
-_DOC_SLOT = "<doc>"
-_HASCONST = tuple(bytes([op, 0]) for op in dis.hasconst)
-_EXTENDED_ARG = dis.opmap["EXTENDED_ARG"]
 _DUNDER_DATA = frozenset({
     "__module__", "__qualname__", "__doc__", "__dict__", "__weakref__", "__annotations__",
     "__dataclass_params__", "__dataclass_fields__", "__match_args__", "__hash__",
@@ -143,7 +137,7 @@ def _function_component(fn: types.FunctionType) -> _Component:
 
     code = fn.__code__
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(_code_digest(code).encode())
+    digest.update(code_digest(code).encode())
     deps: list[tuple[Any, str]] = []
     unknown: list[str] = []
     packages: list[str] = []
@@ -160,7 +154,7 @@ def _function_component(fn: types.FunctionType) -> _Component:
             continue
         digest.update(f"closure {name}={_encode(content, deps, unknown, packages, name)}".encode())
     namespace = fn.__globals__
-    names = _code_names(code)
+    names = code_names(code)
     module_name = namespace.get("__name__", "?")
     for ref in sorted(names):
         if ref not in namespace:
@@ -349,69 +343,6 @@ def _module_is_local(module: types.ModuleType) -> bool:
         return True
     file = getattr(module, "__file__", None)
     return bool(file) and is_local_code(file)
-
-
-# -- code objects: immutable, so their digests are memoized by identity -----------------
-_CODE_MEMO: dict[int, tuple[types.CodeType, str, frozenset[str]]] = {}
-_CODE_MEMO_LIMIT = 200_000
-
-
-def _code_digest(code: types.CodeType) -> str:
-    return _code_entry(code)[1]
-
-
-def _code_names(code: types.CodeType) -> frozenset[str]:
-    """Global and attribute names the code (and the code nested in it) uses."""
-    return _code_entry(code)[2]
-
-
-def _code_entry(code: types.CodeType) -> tuple[types.CodeType, str, frozenset[str]]:
-    entry = _CODE_MEMO.get(id(code))
-    if entry is not None and entry[0] is code:
-        return entry
-    names = set(code.co_names)
-    consts = []
-    for i, const in enumerate(code.co_consts):
-        if i == 0 and isinstance(const, (str, type(None))) and not _loads_first_const(code):
-            consts.append(_DOC_SLOT)
-        elif isinstance(const, types.CodeType):
-            _, nested, nested_names = _code_entry(const)
-            names |= nested_names
-            consts.append(f"code:{nested}")
-        else:
-            consts.append(_const_text(const))
-    layout = (code.co_argcount, code.co_posonlyargcount, code.co_kwonlyargcount, code.co_flags)
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(code.co_code)
-    digest.update(getattr(code, "co_exceptiontable", b""))
-    for field in (layout, consts, code.co_names, code.co_varnames, code.co_freevars, code.co_cellvars):
-        digest.update(b"\0" + repr(field).encode())
-    entry = (code, digest.hexdigest(), frozenset(names))
-    if len(_CODE_MEMO) >= _CODE_MEMO_LIMIT:
-        _CODE_MEMO.clear()
-    _CODE_MEMO[id(code)] = entry
-    return entry
-
-
-def _loads_first_const(code: types.CodeType) -> bool:
-    raw = code.co_code
-    for pattern in _HASCONST:
-        at = raw.find(pattern)
-        while at != -1:
-            if at % 2 == 0 and (at == 0 or raw[at - 2] != _EXTENDED_ARG):
-                return True
-            at = raw.find(pattern, at + 1)
-    return False
-
-
-def _const_text(const: Any) -> str:
-    if isinstance(const, frozenset):  # `x in {"a", "b"}`: iteration order follows the hash seed
-        return "frozenset(" + ",".join(sorted(_const_text(c) for c in const)) + ")"
-    if isinstance(const, tuple):
-        return "(" + ",".join(_const_text(c) for c in const) + ")"
-    if isinstance(const, types.CodeType):
-        return f"code:{_code_digest(const)}"
-    return f"{type(const).__name__}:{const!r}"
 
 
 def fingerprint_all(funcs: Iterable[Callable[..., Any]]) -> list[Fingerprint]:

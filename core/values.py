@@ -3,13 +3,14 @@
 Used by code fingerprints (`sideflow.fingerprint`): a value read by a function is part
 of what the function computes. The text is the same in every process for the same
 value: sets are sorted, dicts keep their (source-defined) order, and objects that are
-not plain data are pickled. What cannot be encoded raises `Unencodable`, never a guess.
+not plain data are fingerprinted by `sideflow.datahash` (frames by schema and content,
+arrays by bytes, the rest by pickle). What cannot be encoded raises `Unencodable`,
+never a guess.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import sys
 import types
@@ -51,31 +52,12 @@ def encode_value(value: Any, on_code: Callable[[Any], str], depth: int = 0) -> s
         keywords = encode_value(dict(sorted(value.keywords.items())), on_code, depth + 1)
         return f"partial({encode_value(value.func, on_code, depth + 1)},{args},{keywords})"
     kind_name = on_code(kind)  # a local class is walked; a package's type names its package
-    array = _array_text(value)
-    if array is not None:
-        return f"{kind_name}:{array}"
-    return f"{kind_name}:pickle:{_pickle_digest(value)}"
+    from .datahash import fingerprint_or_reason  # frames, arrays, and anything that pickles
 
-
-def _array_text(value: Any) -> str | None:
-    """numpy arrays by dtype, shape and bytes (pickling would copy them once more)."""
-    numpy = sys.modules.get("numpy")
-    if numpy is None or not isinstance(value, numpy.ndarray) or value.dtype.hasobject:
-        return None
-    data = numpy.ascontiguousarray(value)
-    digest = hashlib.blake2b(data.view(numpy.uint8).reshape(-1).data, digest_size=16).hexdigest()
-    return f"{value.dtype.str}{value.shape}:{digest}"
-
-
-def _pickle_digest(value: Any) -> str:
-    import pickle
-
-    try:
-        data = pickle.dumps(value, protocol=4)
-    except Exception as exc:
-        msg = f"{type(value).__qualname__} cannot be pickled ({type(exc).__name__}: {exc})"
-        raise Unencodable(msg) from None
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    digest, reason = fingerprint_or_reason(value)
+    if digest is None:
+        raise Unencodable(reason or f"{kind.__qualname__} cannot be fingerprinted")
+    return f"{kind_name}:{digest}"
 
 
 def is_mutable(value: Any) -> bool:

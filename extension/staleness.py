@@ -56,6 +56,8 @@ class Tracker:
     _counter: Any = field(default_factory=lambda: itertools.count(1))
     _cached: dict[str, tuple[Reason, ...]] | None = None
     _cached_for: Graph | None = None
+    _watch: dict[tuple[int, str], tuple[Any, set[str]]] | None = None
+    _watch_for: Graph | None = None
 
     # -- events ----------------------------------------------------------------------
     def computed(self, graph: Graph, name: str, ok: bool, now: float = 0.0) -> None:
@@ -67,7 +69,7 @@ class Tracker:
             self.errors.pop(name, None)
         else:
             self.errors[name] = record
-        self._cached = None
+        self._changed()
 
     def replaced(self, names: Iterable[str]) -> None:
         """Inputs or config values given anew: results computed from the old ones go stale."""
@@ -78,7 +80,7 @@ class Tracker:
     def forget(self, name: str) -> None:
         self.results.pop(name, None)
         self.errors.pop(name, None)
-        self._cached = None
+        self._changed()
 
     def rebuilt(self, graph: Graph) -> None:
         """A new graph: compare each record's fingerprint with the node's current one
@@ -94,33 +96,47 @@ class Tracker:
                 current = node.fingerprint
                 same = current.digest == record.fingerprint.digest
                 record.code_reasons = () if same else code_changes(record.fingerprint, current)
-        self._cached = None
+        self._changed()
 
     def rebound(self, graph: Graph) -> bool:
         """Before a cell: module values rebound or changed in place (`features.WINDOW = 5`
-        in a cell) count as code changes. Cheap when nothing changed: identity checks,
-        and re-hashing only small mutable values, each binding once."""
-        from sideflow.fingerprint import Walker
+        in a cell) count as code changes. Cheap when nothing changed: one identity check
+        per distinct binding (and a re-hash of small mutable values)."""
+        from sideflow.fingerprint import Walker, binding_changed
 
-        checked: dict[tuple[int, str], bool] = {}
-        walker: Walker | None = None
-        found = False
-        for records in (self.results, self.errors):
-            for name, record in records.items():
-                node = graph.nodes.get(name)
-                if node is None:
-                    continue
-                current = self.fingerprint(graph, name)
-                if not _any_binding_changed(current, checked):
-                    continue
-                walker = walker or Walker()
-                current = self._current[name] = walker.fingerprint(node.func)
-                same = current.digest == record.fingerprint.digest
-                record.code_reasons = () if same else code_changes(record.fingerprint, current)
-                found = True
-        if found:
-            self._cached = None
-        return found
+        if self._watch is None or self._watch_for is not graph:
+            self._watch, self._watch_for = self._bindings(graph), graph
+        readers = {n for binding, names in self._watch.values() if binding_changed(binding) for n in names}
+        if not readers:
+            return False
+        walker = Walker()
+        for name in readers:
+            current = self._current[name] = walker.fingerprint(graph.nodes[name].func)
+            for record in (self.results.get(name), self.errors.get(name)):
+                if record is not None:
+                    same = current.digest == record.fingerprint.digest
+                    record.code_reasons = () if same else code_changes(record.fingerprint, current)
+        self._changed()
+        return True
+
+    def _bindings(self, graph: Graph) -> dict[tuple[int, str], tuple[Any, set[str]]]:
+        """Each distinct module-level binding read by a node with a record, and its readers."""
+        watch: dict[tuple[int, str], tuple[Any, set[str]]] = {}
+        for name in {*self.results, *self.errors}:
+            if name not in graph.nodes:
+                continue
+            for binding in self.fingerprint(graph, name).bindings:
+                key = (id(binding[0]), binding[1])
+                entry = watch.get(key)
+                if entry is None:
+                    watch[key] = (binding, {name})
+                else:
+                    entry[1].add(name)
+        return watch
+
+    def _changed(self) -> None:
+        self._cached = None
+        self._watch = None
 
     def fingerprint(self, graph: Graph, name: str) -> Fingerprint:
         """The node's fingerprint as of now (retaken when a module value was rebound)."""
@@ -149,22 +165,23 @@ class Tracker:
     def _reasons(
         self, graph: Graph, name: str, record: Record, stale: Mapping[str, tuple[Reason, ...]]
     ) -> tuple[Reason, ...]:
+        if not record.code_reasons and self._unchanged(graph, name, record, stale):
+            return ()  # the common case, without building any text
         reasons = list(record.code_reasons)
         for parent in graph.parents[name]:
             seen = record.seen.get(parent, 0)
             if parent in graph.nodes:
-                location = graph.nodes[parent].location
                 parent_record = self.results.get(parent)
                 if parent in stale:
-                    reasons.append(Reason("upstream", parent, location, f"upstream {parent!r} is stale"))
+                    reasons.append(Reason("upstream", parent, "", f"upstream {parent!r} is stale"))
                 elif seen <= 0:
                     text = f"{parent!r} was an input and is now a function"
-                    reasons.append(Reason("renamed", parent, location, text))
+                    reasons.append(Reason("renamed", parent, "", text))
                 elif parent_record is None:
-                    reasons.append(Reason("upstream", parent, location, f"upstream {parent!r} has no result"))
+                    reasons.append(Reason("upstream", parent, "", f"upstream {parent!r} has no result"))
                 elif parent_record.version != seen:
                     text = f"upstream {parent!r} was recomputed"
-                    reasons.append(Reason("upstream", parent, location, text))
+                    reasons.append(Reason("upstream", parent, "", text))
             elif self._token(graph, parent) != seen:
                 spec = graph.inputs.get(parent)
                 if seen > 0:
@@ -176,24 +193,26 @@ class Tracker:
                     reasons.append(Reason("input", parent, "", f"input {parent!r} was replaced"))
         return tuple(reasons)
 
+    def _unchanged(
+        self, graph: Graph, name: str, record: Record, stale: Mapping[str, tuple[Reason, ...]]
+    ) -> bool:
+        seen, results, nodes = record.seen, self.results, graph.nodes
+        for parent in graph.parents[name]:
+            if parent in stale:
+                return False
+            if parent in nodes:
+                parent_record = results.get(parent)
+                if parent_record is None or parent_record.version != seen.get(parent, 0):
+                    return False
+            elif self.tokens.get(parent, 0) != seen.get(parent, 1):
+                return False
+        return True
+
     def _token(self, graph: Graph, name: str) -> int:
         if name in graph.nodes:
             record = self.results.get(name)
             return record.version if record is not None else 0
         return self.tokens.get(name, 0)
-
-
-def _any_binding_changed(fingerprint: Fingerprint, checked: dict[tuple[int, str], bool]) -> bool:
-    from sideflow.fingerprint import binding_changed
-
-    for binding in fingerprint.bindings:
-        key = (id(binding[0]), binding[1])
-        changed = checked.get(key)
-        if changed is None:
-            changed = checked[key] = binding_changed(binding)
-        if changed:
-            return True
-    return False
 
 
 def code_changes(before: Fingerprint, after: Fingerprint) -> tuple[Reason, ...]:

@@ -49,7 +49,7 @@ def windowed(x: int) -> int:
 def total(scaled: int, factor: int) -> int:
     return scaled + factor
 '''
-HELPERS = '''
+HELPERS = """
 import helpers2
 
 
@@ -59,11 +59,11 @@ class Cfg:
 
 def g(v):
     return helpers2.h(v) + 1
-'''
-HELPERS2 = '''
+"""
+HELPERS2 = """
 def h(v):
     return v * 10
-'''
+"""
 ALL = ["labels", "scaled", "factor", "dated", "windowed", "total"]
 
 
@@ -115,18 +115,54 @@ def test_edits_that_change_no_code_keep_everything_fresh(side: Shell, file: str,
 
 
 CHANGED = [
-    ("body", "side.py", '"alpha"', '"omega"', {"labels"},
-     "'labels' is stale: its code changed (side.labels at side.py:14)"),
-    ("helper through a module attribute", "helpers.py", "+ 1", "+ 2", {"scaled", "total"},
-     "'scaled' is stale: helper helpers.g (helpers.py:9) changed"),
-    ("module imported only by a helper", "helpers2.py", "v * 10", "v * 100", {"scaled", "total"},
-     "'scaled' is stale: helper helpers2.h (helpers2.py:2) changed"),
-    ("class attribute", "helpers.py", "FACTOR = 2", "FACTOR = 5", {"factor", "total"},
-     "'factor' is stale: class Cfg (helpers.py) changed"),
-    ("date constant", "side.py", "2020, 1, 1", "2021, 1, 1", {"dated"},
-     "'dated' is stale: module value START (side.py) changed"),
-    ("long list", "side.py", "range(2000)", "range(2001)", {"dated"},
-     "'dated' is stale: module value BIG (side.py) changed"),
+    (
+        "body",
+        "side.py",
+        '"alpha"',
+        '"omega"',
+        {"labels"},
+        "'labels' is stale: its code changed (side.labels at side.py:14)",
+    ),
+    (
+        "helper through a module attribute",
+        "helpers.py",
+        "+ 1",
+        "+ 2",
+        {"scaled", "total"},
+        "'scaled' is stale: helper helpers.g (helpers.py:9) changed",
+    ),
+    (
+        "module imported only by a helper",
+        "helpers2.py",
+        "v * 10",
+        "v * 100",
+        {"scaled", "total"},
+        "'scaled' is stale: helper helpers2.h (helpers2.py:2) changed",
+    ),
+    (
+        "class attribute",
+        "helpers.py",
+        "FACTOR = 2",
+        "FACTOR = 5",
+        {"factor", "total"},
+        "'factor' is stale: class Cfg (helpers.py) changed",
+    ),
+    (
+        "date constant",
+        "side.py",
+        "2020, 1, 1",
+        "2021, 1, 1",
+        {"dated"},
+        "'dated' is stale: module value START (side.py) changed",
+    ),
+    (
+        "long list",
+        "side.py",
+        "range(2000)",
+        "range(2001)",
+        {"dated"},
+        "'dated' is stale: module value BIG (side.py) changed",
+    ),
 ]
 
 
@@ -144,8 +180,9 @@ def test_code_changes_make_exactly_their_nodes_stale_and_say_why(
     assert flow.why(first).text == why
     assert flow.why(first).as_dict()["reasons"][0]["kind"] in ("code", "helper", "value")
     if "total" in stale:
-        assert flow.why("total").text.endswith("upstream 'scaled' is stale" if "scaled" in stale
-                                               else "upstream 'factor' is stale")
+        assert flow.why("total").text.endswith(
+            "upstream 'scaled' is stale" if "scaled" in stale else "upstream 'factor' is stale"
+        )
     side.ok(f"flow.run({ALL!r})")
     assert sorted(flow.last_ran) == sorted(stale)
     assert _not_fresh(side) == {}
@@ -165,8 +202,9 @@ def test_a_value_rebound_in_a_cell_counts_as_a_change(side: Shell) -> None:
 
 def test_circular_import_between_the_side_module_and_a_helper(shell: Shell) -> None:
     shell.write("helpers.py", "import side\n\ndef rate():\n    return side.BASE * 2\n")
-    shell.write("side.py", "import helpers\n\nBASE = 3\n\ndef out(x: int) -> int:\n"
-                           "    return x * helpers.rate()\n")
+    shell.write(
+        "side.py", "import helpers\n\nBASE = 3\n\ndef out(x: int) -> int:\n    return x * helpers.rate()\n"
+    )
     shell.ok("%dataflow side.py --no-widget\nflow.inputs['x'] = 1")
     shell.ok("flow.run(['out'])")
     assert shell.ns["flow"].results["out"] == 6
@@ -182,11 +220,14 @@ def test_circular_import_between_the_side_module_and_a_helper(shell: Shell) -> N
 
 
 def test_an_error_node_turns_stale_or_idle_when_its_code_or_upstream_changes(shell: Shell) -> None:
-    shell.write("other.py", (
-        "def a(x: int) -> int:\n    return x\n\n"
-        "def b(a: int) -> int:\n    return 10 // a\n\n"
-        "def c(x: int) -> int:\n    return 1 // x\n"
-    ))
+    shell.write(
+        "other.py",
+        (
+            "def a(x: int) -> int:\n    return x\n\n"
+            "def b(a: int) -> int:\n    return 10 // a\n\n"
+            "def c(x: int) -> int:\n    return 1 // x\n"
+        ),
+    )
     shell.ok("%dataflow other.py --no-widget\nflow.inputs['x'] = 1")
     flow = shell.ns["flow"]
     shell.ok("flow.run(['b'])")
@@ -254,8 +295,9 @@ def test_plan_says_what_a_request_would_run_and_reuse(side: Shell) -> None:
 
 
 def test_a_replaced_input_and_a_config_change_are_reasons(shell: Shell) -> None:
-    shell.write("other.py", "def a(x: int, k: int) -> int:\n    return x * k\n\n"
-                            "def b(x: int) -> int:\n    return x\n")
+    shell.write(
+        "other.py", "def a(x: int, k: int) -> int:\n    return x * k\n\ndef b(x: int) -> int:\n    return x\n"
+    )
     shell.ok("%dataflow other.py --no-widget -c k=2\nflow.inputs['x'] = 1")
     flow = shell.ns["flow"]
     shell.ok("flow.run(['a', 'b'])")
@@ -283,8 +325,9 @@ def _fresh_import_values(shell: Shell) -> dict[str, object]:
         "out['labels'] = out['labels'].to_dict('list')\n"
         "print(json.dumps(out))\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], cwd=shell.folder, capture_output=True, text=True,
-                          check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=shell.folder, capture_output=True, text=True, check=True
+    )
     return dict(json.loads(done.stdout))
 
 

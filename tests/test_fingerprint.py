@@ -39,7 +39,11 @@ def fingerprints_in_fresh_process(folder: Path, names: list[str], seed: str) -> 
     env = {**os.environ, "PYTHONHASHSEED": seed}
     done = subprocess.run(
         [sys.executable, "-c", _PRINT_FINGERPRINTS, str(folder), *names],
-        capture_output=True, text=True, env=env, check=True, cwd=folder,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        cwd=folder,
     )
     return dict(json.loads(done.stdout))
 
@@ -114,12 +118,16 @@ CHANGED = [
     ("helper", BASE.replace("x + WINDOW", "x - WINDOW")),
     ("constant", BASE.replace("WINDOW = 3", "WINDOW = 4")),
     ("constant type", BASE.replace("WINDOW = 3", "WINDOW = 3.0")),
-    ("negative zero", BASE.replace("* 2.0", "* -0.0").replace("def helper", "def _z():\n    return 0.0\n\n"
-                                                                 "def helper")),
+    (
+        "negative zero",
+        BASE.replace("* 2.0", "* -0.0").replace("def helper", "def _z():\n    return 0.0\n\ndef helper"),
+    ),
     ("external function swapped", BASE.replace("math.sqrt", "math.log1p")),
     ("default", BASE.replace("def helper(x):", "def helper(x, k=1):")),
-    ("renamed variable", BASE.replace("def helper(x):\n    return x + WINDOW",
-                                      "def helper(y):\n    return y + WINDOW")),
+    (
+        "renamed variable",
+        BASE.replace("def helper(x):\n    return x + WINDOW", "def helper(y):\n    return y + WINDOW"),
+    ),
 ]
 
 
@@ -135,7 +143,7 @@ def test_edits_that_change_behaviour_change_the_fingerprint(tmp_path: Path, sour
 
 def test_docstring_slot_that_code_reads_is_kept(tmp_path: Path) -> None:
     """`return None` without a docstring and `return "doc"` with one compile alike."""
-    a = _fingerprints(tmp_path, 'def f(x: int) -> object:\n    return None\n', "fpa")
+    a = _fingerprints(tmp_path, "def f(x: int) -> object:\n    return None\n", "fpa")
     b = _fingerprints(tmp_path, 'def f(x: int) -> object:\n    "doc"\n    return "doc"\n', "fpb")
     assert a["f"] != b["f"]
 
@@ -187,7 +195,7 @@ def test_a_value_that_cannot_be_fingerprinted_is_flagged_and_compared_by_identit
     source += "    with LOCK:\n        return x\n"
     module = _load(tmp_path, source, "fpu")
     first = code_fingerprint(module.f)
-    assert first.unknown and first.unknown[0].startswith("value fpu.LOCK: lock cannot be pickled")
+    assert first.unknown and first.unknown[0].startswith("value fpu.LOCK: a _thread.lock cannot be pickled")
     assert code_fingerprint(module.f).digest == first.digest  # the same object: unchanged
     assert code_fingerprint(_load(tmp_path, source, "fpu").f).digest != first.digest  # another one
 

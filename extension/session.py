@@ -368,7 +368,9 @@ class Session:
         if self._widget is None:
             from .widget import GraphWidget
 
-            self._widget = GraphWidget(on_run=self.run_node, name=self.name, on_explain=self._explain_node)
+            self._widget = GraphWidget(
+                on_run=self.run_node, name=self.name, on_explain=self._explain_node, on_relayout=self._tidy
+            )
             self._widget.update(
                 graph=self._scene() if self.dataflow else {"nodes": [], "edges": []}, message=self.error
             )
@@ -391,11 +393,16 @@ class Session:
     def downstream(self, name: str) -> list[str]:
         return self._current().downstream(name)
 
-    def _scene(self) -> dict[str, Any]:
+    def _scene(self, keep_places: bool = True) -> dict[str, Any]:
         from sideflow.scene import build_scene
 
-        previous = self._widget.graph if self._widget is not None else None
+        previous = self._widget.graph if self._widget is not None and keep_places else None
         return build_scene(self._current().graph, engine="layered", previous=previous)
+
+    def _tidy(self) -> None:
+        """The widget's "tidy" button: lay the graph out afresh, forgetting earlier places."""
+        if self.dataflow is not None and self._widget is not None:
+            self._widget.update(graph=self._scene(keep_places=False))
 
     def _push(self, force: bool = False) -> None:
         now = time.perf_counter()

@@ -33,6 +33,7 @@ class GraphWidget(anywidget.AnyWidget):
     - show `preview` (already bounded and escaped by `preview.py`) and the `message` banner;
     - turn a click into one `on_run(name)` call, refusing clicks while a run is `busy`;
     - answer a hover's `explain` request with `on_explain(name)` (why / plan dicts);
+    - ask `on_relayout()` for a fresh layout when the user tidies the graph;
     - display with a static SVG picture beside it, for front ends without its JavaScript.
 
     It knows nothing about the engine: a session calls `update()` / `show_preview()`.
@@ -55,11 +56,13 @@ class GraphWidget(anywidget.AnyWidget):
         *,
         name: str = "flow",
         on_explain: Explainer | None = None,
+        on_relayout: Callable[[], None] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(name=name, **kwargs)
         self._on_run = on_run
         self._on_explain = on_explain
+        self._on_relayout = on_relayout
         self.on_msg(self._on_front_end_message)
 
     def __repr__(self) -> str:
@@ -146,7 +149,11 @@ class GraphWidget(anywidget.AnyWidget):
         display(self.picture(), raw=True)
 
     def _on_front_end_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if not isinstance(content, dict) or content.get("type") not in ("run", "explain"):
+        if not isinstance(content, dict) or content.get("type") not in ("run", "explain", "relayout"):
+            return
+        if content["type"] == "relayout":
+            if self._on_relayout is not None and not self.busy:
+                self._on_relayout()
             return
         node = content.get("node")
         if not isinstance(node, str) or not node:

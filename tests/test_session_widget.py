@@ -207,3 +207,19 @@ def test_hover_explains_with_why_and_plan(session: Session, tmp_path: Path, monk
     assert "avg_3wk_spend" in answer["why"]["text"]
     assert answer["plan"]["run"] == ["avg_3wk_spend"]
     assert answer["plan"]["reasons"]["avg_3wk_spend"].startswith("stale")
+
+
+def test_tidy_lays_out_afresh_and_edits_keep_places(session: Session, tmp_path: Path) -> None:
+    from sideflow.scene import build_scene
+
+    widget = session.widget
+    (tmp_path / "side.py").write_text(
+        textwrap.dedent(MODULE) + "\ndef extra(spend: pd.Series) -> int:\n    return 1\n"
+    )
+    kept = {n["name"]: (n["x"], n["y"]) for n in widget.graph["nodes"]}
+    assert session.check()
+    after = {n["name"]: (n["x"], n["y"]) for n in widget.graph["nodes"]}
+    assert all(after[name] == at for name, at in kept.items())
+    widget._handle_custom_msg({"type": "relayout"}, [])
+    fresh = build_scene(session.dataflow.graph, engine="layered")
+    assert widget.graph["nodes"] == fresh["nodes"]

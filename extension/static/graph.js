@@ -126,7 +126,8 @@ function buildChrome(uid) {
   ui.zoomIn = button("sf-zoom-in", "+", "Zoom in");
   ui.fit = button("sf-fit", "fit", "Fit the graph (labels stay readable: a big graph shows the selection)");
   ui.all = button("sf-all", "all", "Show the whole graph, however small");
-  buttons.append(ui.zoomOut, ui.zoomIn, ui.fit, ui.all);
+  ui.tidy = button("sf-tidy", "tidy", "Lay the graph out afresh (edits keep places; this forgets them)");
+  buttons.append(ui.zoomOut, ui.zoomIn, ui.fit, ui.all, ui.tidy);
   const toolbar = h("div", "sf-toolbar");
   toolbar.append(legend, find, buttons);
 
@@ -562,14 +563,21 @@ function render({ model, el }) {
     }
   }
 
+  // Below the node when there is room, else above it, else beside it; never outside the canvas.
   function placeCard(rec) {
     const canvas = ui.canvas.getBoundingClientRect();
     const at = rec.g.getBoundingClientRect();
     const cw = ui.card.offsetWidth || 280;
     const ch = ui.card.offsetHeight || 120;
-    let left = at.right - canvas.left + 8;
-    if (left + cw > canvas.width) left = Math.max(0, at.left - canvas.left - cw - 8);
-    const top = Math.max(0, Math.min(at.top - canvas.top, canvas.height - ch));
+    let top = at.bottom - canvas.top + 6;
+    if (top + ch > canvas.height) top = at.top - canvas.top - ch - 6;
+    let left = at.left - canvas.left;
+    if (top < 0) { // no room above or below: beside it
+      top = Math.max(0, Math.min(at.top - canvas.top, canvas.height - ch));
+      left = at.right - canvas.left + 8;
+      if (left + cw > canvas.width) left = at.left - canvas.left - cw - 8;
+    }
+    left = Math.max(0, Math.min(left, canvas.width - cw));
     ui.card.style.left = `${Math.round(left)}px`;
     ui.card.style.top = `${Math.round(top)}px`;
   }
@@ -604,12 +612,15 @@ function render({ model, el }) {
 
   // Pointer: a drag pans (from anywhere, nodes included); a press-release without moving clicks.
   let drag = null;
+  let quiet = "";
   const nodeOf = (target) => (target.closest ? target.closest(".sf-node") : null);
   const listeners = {
     pointerdown(e) {
       engaged = true;
+      closeCard(); // a click shows its answer in the panel; the card would hide the graph
       if (e.button !== 0) return;
       const g = nodeOf(e.target);
+      quiet = g ? g.dataset.node : ""; // no card for it again until the pointer leaves it
       drag = { x: e.clientX, y: e.clientY, vx: view.x, vy: view.y, node: g ? g.dataset.node : "", moved: false };
       ui.svg.setPointerCapture?.(e.pointerId);
     },
@@ -644,7 +655,7 @@ function render({ model, el }) {
       const rect = ui.svg.getBoundingClientRect();
       zoomAt(Math.exp(-e.deltaY * 0.0015), e.clientX - rect.left, e.clientY - rect.top);
     },
-    mouseleave() { engaged = false; closeCard(); },
+    mouseleave() { engaged = false; quiet = ""; closeCard(); },
     keydown(e) {
       const g = nodeOf(e.target);
       if (g && (e.key === "Enter" || e.key === " ")) {
@@ -663,7 +674,10 @@ function render({ model, el }) {
     if (!rec) return;
     const entering = e.type === "mouseover" || e.type === "focusin";
     for (const path of rec.edges) path.classList.toggle("sf-edge-hi", entering);
-    if (entering && !drag) openCard(g.dataset.node);
+    // pointer capture during a click sends out/over again: only another node (or leaving the
+    // graph) ends the quiet time of the node just clicked
+    if (entering && quiet && quiet !== g.dataset.node) quiet = "";
+    if (entering && !drag && quiet !== g.dataset.node) openCard(g.dataset.node);
     else if (!entering && hovered === g.dataset.node) closeCard();
   }
   for (const [event, fn] of Object.entries(listeners)) {
@@ -673,6 +687,7 @@ function render({ model, el }) {
   ui.zoomOut.addEventListener("click", () => zoomCentre(0.8));
   ui.fit.addEventListener("click", () => { follow = true; fitted = fit(false) || fitted; });
   ui.all.addEventListener("click", () => { follow = true; fitted = fit(false, true) || fitted; });
+  ui.tidy.addEventListener("click", () => { follow = true; fitted = false; model.send({ type: "relayout" }); });
   ui.search.addEventListener("input", () => runSearch(false));
   ui.search.addEventListener("keydown", (e) => {
     if (e.key === "Enter") { e.preventDefault(); runSearch(true); }

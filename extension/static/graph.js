@@ -2,7 +2,7 @@
 // Contract (see widget.py): traitlets graph, states, durations, preview, message, busy, name;
 // a click sends {type: "run", node}; resting on a node sends {type: "explain", node} and gets
 // back {type: "explain", node, why, plan} (flow.why / flow.plan as_dict()). Names and data only
-// ever go through textContent. One file (about 600 lines, over the usual 300) because anywidget
+// ever go through textContent. One file (about 750 lines, over the usual 300) because anywidget
 // loads one ESM module; its sections: helpers, chrome, hover cards, preview, the view.
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -14,7 +14,8 @@ const MAX_ZOOM = 4;
 const LABEL_PX = 12; // .sf-label font size in graph units
 const MIN_LABEL_PX = 9; // "fit" never shrinks labels below this: it shows the selection instead
 const EXPLAIN_DELAY = 90; // ms a pointer rests on a node before asking what a click would run
-const DRAG_SLOP = 4; // pixels a pointer may move and still count as a click
+const DRAG_SLOP = 4;
+const LONG_PRESS = 450; // ms a touch rests on a node to show its card instead of running it // pixels a pointer may move and still count as a click
 let viewCount = 0;
 
 // -- helpers ---------------------------------------------------------------------------------
@@ -342,26 +343,30 @@ function render({ model, el }) {
 
   // Show `box` whole if its labels stay readable (or `anySize`); else show the selection (or the
   // top of the graph) at the smallest readable zoom and say so.
-  function show(box, adaptHeight, anySize) {
-    let rect = ui.svg.getBoundingClientRect();
-    if (!rect.width || !rect.height || !box) return false;
+  // `rect` (the canvas's size) is read before a redraw inserts thousands of elements, so
+  // fitting never forces the browser to lay them out synchronously.
+  function show(box, adaptHeight, anySize, rect = null) {
+    let r = rect || ui.svg.getBoundingClientRect();
+    if (!r.width || !r.height || !box) return false;
     const gw = box.width || 1;
     const gh = box.height || 1;
     if (adaptHeight) { // first sight: a flat graph gets a short canvas, a tall one at most 480px
-      const k = Math.max(readable, Math.min(1.25, (0.95 * rect.width) / gw));
-      setHeight(Math.round(Math.max(160, Math.min(480, gh * k + 24))));
-      rect = ui.svg.getBoundingClientRect();
+      const k = Math.max(readable, Math.min(1.25, (0.95 * r.width) / gw));
+      const px = Math.round(Math.max(160, Math.min(480, gh * k + 24)));
+      const delta = px - (parseFloat(ui.canvas.style.height) || px);
+      setHeight(px);
+      r = { width: r.width, height: r.height + delta };
     }
-    let k = Math.max(MIN_ZOOM, Math.min(1.25, (0.95 * rect.width) / gw, (0.95 * rect.height) / gh));
+    let k = Math.max(MIN_ZOOM, Math.min(1.25, (0.95 * r.width) / gw, (0.95 * r.height) / gh));
     let cx = box.left + gw / 2;
     let cy = box.top + gh / 2;
     const partial = k < readable && !anySize;
     if (partial) {
       k = readable;
       const at = nodes.get(selected)?.box;
-      if (at) { cx = at.x; cy = at.y; } else { cy = box.top + (0.45 * rect.height) / k; }
+      if (at) { cx = at.x; cy = at.y; } else { cy = box.top + (0.45 * r.height) / k; }
     }
-    view = { k, x: rect.width / 2 - cx * k, y: rect.height / 2 - cy * k };
+    view = { k, x: r.width / 2 - cx * k, y: r.height / 2 - cy * k };
     ui.hint.textContent = partial
       ? `${nodes.size} nodes: showing part at readable size; find a node, use focus, or "all"` : "";
     ui.hint.hidden = !partial;
@@ -374,9 +379,9 @@ function render({ model, el }) {
     ui.panel.style.height = `${px}px`; // the panel scrolls inside; the page never shifts
   }
 
-  function fit(adaptHeight, anySize) {
+  function fit(adaptHeight, anySize, rect = null) {
     const shown = visibleNames();
-    return show(shown ? boxOf(shown) : bounds, adaptHeight, anySize);
+    return show(shown ? boxOf(shown) : bounds, adaptHeight, anySize, rect);
   }
 
   function zoomAt(factor, sx, sy) {
@@ -403,8 +408,7 @@ function render({ model, el }) {
     applyView();
   }
 
-  function outsideView() {
-    const rect = ui.svg.getBoundingClientRect();
+  function outsideView(rect) {
     const sx = (x) => x * view.k + view.x;
     const sy = (y) => y * view.k + view.y;
     return bounds.width > 0 && (sx(bounds.left) < 0 || sy(bounds.top) < 0
@@ -415,6 +419,7 @@ function render({ model, el }) {
   // view (pan, zoom), the selection, the search and the focus are all kept.
   function drawGraph() {
     const started = performance.now();
+    const rect = ui.svg.getBoundingClientRect(); // before the new nodes exist: cheap
     const graph = model.get("graph") || {};
     bounds = {
       left: Number(graph.left) || 0, top: Number(graph.top) || 0,
@@ -461,8 +466,8 @@ function render({ model, el }) {
     if (!nodes.has(selected)) selected = "";
     explained.clear();
     if (hovered) closeCard(); // its node was redrawn (or removed)
-    if (!fitted && nodes.size) fitted = fit(true);
-    else if (follow && outsideView()) fit(true); // untouched view: keep showing all of it
+    if (!fitted && nodes.size) fitted = fit(true, false, rect);
+    else if (follow && outsideView(rect)) fit(true, false, rect); // untouched view: keep showing all
     applyStates();
     applySelection();
     runSearch(false);
@@ -622,7 +627,14 @@ function render({ model, el }) {
       const g = nodeOf(e.target);
       quiet = g ? g.dataset.node : ""; // no card for it again until the pointer leaves it
       drag = { x: e.clientX, y: e.clientY, vx: view.x, vy: view.y, node: g ? g.dataset.node : "", moved: false };
-      ui.svg.setPointerCapture?.(e.pointerId);
+      if (g && e.pointerType === "touch") { // touch has no hover: a long press shows the card
+        const name = g.dataset.node;
+        drag.hold = setTimeout(() => { if (drag && !drag.moved) { drag.held = true; openCard(name); } }, LONG_PRESS);
+      }
+      try {
+        ui.svg.setPointerCapture?.(e.pointerId);
+      } catch { // a pointer that is already gone (or a synthetic one): pan without capture
+      }
     },
     pointermove(e) {
       if (!drag) return;
@@ -630,6 +642,7 @@ function render({ model, el }) {
       const dy = e.clientY - drag.y;
       if (!drag.moved && Math.hypot(dx, dy) < DRAG_SLOP) return;
       drag.moved = true;
+      clearTimeout(drag.hold);
       ui.root.classList.add("sf-panning");
       closeCard();
       follow = false;
@@ -638,10 +651,11 @@ function render({ model, el }) {
     },
     pointerup() {
       if (!drag) return;
-      const { node, moved } = drag;
+      const { node, moved, held } = drag;
+      clearTimeout(drag.hold);
       drag = null;
       ui.root.classList.remove("sf-panning");
-      if (!moved && node) run(node);
+      if (!moved && !held && node) run(node); // a long press only shows the card
     },
     pointercancel() {
       drag = null;

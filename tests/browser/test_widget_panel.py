@@ -209,6 +209,32 @@ def test_hover_card_instead_of_title(shared: Shared) -> None:
     expect(card.locator(".sf-card-plan")).to_contain_text("runs nothing")
 
 
+def test_a_long_touch_shows_the_card_and_runs_nothing(shared: Shared) -> None:
+    from playwright.sync_api import expect
+
+    page = shared.page
+    root = widget(page)
+    page.mouse.move(5, 5)
+    expect(root.locator(".sf-card")).to_be_hidden()
+    before = preview(page).get_attribute("data-node")
+    node(page, "total").locator(".sf-shape").evaluate(
+        """async shape => {
+            const r = shape.getBoundingClientRect();
+            const at = {clientX: r.x + r.width / 2, clientY: r.y + r.height / 2, bubbles: true,
+                        pointerType: 'touch', pointerId: 7, isPrimary: true, button: 0};
+            shape.dispatchEvent(new PointerEvent('pointerdown', at));
+            await new Promise(done => setTimeout(done, 700));
+            shape.dispatchEvent(new PointerEvent('pointerup', at));
+        }"""
+    )
+    card = root.locator(".sf-card")
+    expect(card).to_be_visible()
+    expect(card).to_contain_text("total(scaled: Series) -> float")
+    page.wait_for_timeout(300)
+    assert preview(page).get_attribute("data-node") == before  # nothing ran
+    assert root.get_attribute("data-busy") == ""
+
+
 def test_a_helper_edit_explains_staleness_and_hover_shows_the_plan(shared: Shared) -> None:
     from playwright.sync_api import expect
 

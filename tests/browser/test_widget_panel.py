@@ -273,6 +273,9 @@ def test_a_new_node_moves_no_other_and_the_view_is_kept(shared: Shared) -> None:
 
     page = shared.page
     root = widget(page)
+    root.locator(".sf-search").fill("unnamed")
+    root.locator(".sf-search").press("Enter")  # select a node: the selection must survive too
+    expect(root).to_have_attribute("data-selected", "unnamed")
     root.locator(".sf-zoom-in").click()  # the user's own zoom: it must survive the edit
     view = root.locator(".sf-viewport").get_attribute("transform")
     before = _centres(page)
@@ -280,6 +283,8 @@ def test_a_new_node_moves_no_other_and_the_view_is_kept(shared: Shared) -> None:
     run_code_in_new_cell(page, "%%dataflow\ndef doubled_total(total: float) -> float:\n    return 2 * total")
     wait_for_node(page, "doubled_total")
     expect(root.locator(".sf-viewport")).to_have_attribute("transform", view or "")
+    expect(root).to_have_attribute("data-selected", "unnamed")
+    expect(root.locator(".sf-search")).to_have_value("unnamed")
     after = _centres(page)
     still = [n for n in before if math.dist(before[n], after[n]) < height]
     assert len(still) / len(before) >= 0.9, (before, after)

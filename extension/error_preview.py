@@ -16,16 +16,15 @@ __all__ = ["preview_error"]
 
 
 def preview_error(exc: BaseException, *, max_bytes: int = 20_000) -> dict[str, str]:
-    """Describe `exc`; a sideflow ``NodeError`` is described by the exception it wraps,
-    with the node's file:line and any extra lines of its message (the inputs) as a note."""
+    """Describe `exc` by its first line (for a sideflow ``NodeError``: node, function,
+    file:line and what it raised), the frames of the exception it wraps, and the rest of
+    its message (inputs, how to fix) as a note."""
     from sideflow.errors import NodeError
 
-    root, where, notes = exc, "", ""
-    if isinstance(exc, NodeError):
-        root, where = exc.original, f" (in {exc.function}, {exc.location})"
-        notes = "\n".join(line.strip() for line in str(exc).splitlines()[1:])
-    message = (str(root).splitlines() or [""])[0]
-    summary = clip(f"{type(root).__name__}: {message}".rstrip(": ") + where, 300)
+    root = exc.original if isinstance(exc, NodeError) else exc
+    lines_of = str(exc).splitlines() or [""]
+    summary = clip(f"{type(exc).__name__}: {lines_of[0]}".rstrip(": "), 300)
+    notes = "\n".join(line.strip() for line in lines_of[1:])
     frames = _frames(root)
     mine = [f for f in frames if not _is_library(f.filename)]
     theirs = [f for f in frames if _is_library(f.filename)]

@@ -40,7 +40,7 @@ def input_payload(
         return {"summary": summary, "html": body}, "input", ""
     how = (f"Give it in a cell, e.g. {flow}.inputs[{name!r}] = ..., then click again "
            "(or %dataflow ... --inputs VAR with a dict or DataFrame).")
-    summary = f"{name!r} is a required input with no value yet"
+    summary = f"{name!r} is an input with no value yet"
     return {"summary": summary, "html": f"<p>{html.escape(how)}</p>"}, "missing-input", ""
 
 

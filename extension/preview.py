@@ -127,8 +127,10 @@ def _ndarray(a: Any, max_rows: int, max_bytes: int) -> dict[str, str]:
 
 def _scalar(value: Any, max_bytes: int) -> dict[str, str]:
     text = _clip(repr(value) if value is None or isinstance(value, bool) else str(value), max_bytes)
-    body = f"<code>{html.escape(text)}</code>"  # the value once, here; the summary names the type
-    return _result("scalar", _type_name(value), _wrap("scalar", body), text)
+    shown = _clip(text, 80)
+    # the value once: in the summary, and below it only when the summary had to cut it
+    body = f"<code>{html.escape(text)}</code>" if shown != text else ""
+    return _result("scalar", f"{_type_name(value)} {shown}", _wrap("scalar", body), text)
 
 
 def _text(value: str | bytes | bytearray, max_bytes: int) -> dict[str, str]:

@@ -55,10 +55,10 @@ CASES = [
      "series", r"^Series 'spend' 2 rows, dtype float64$", ["<th>spend</th>", "<td>2.5</td>"]),
     ("ndarray", lambda: np.arange(1000).reshape(100, 10),
      "ndarray", r"^ndarray 100 × 10, dtype int64$", ["[[ 0  1", "first 10 of 100"]),
-    ("int", lambda: 42, "scalar", r"^int$", ["<code>42</code>"]),
-    ("float", lambda: 0.25, "scalar", r"^float$", ["0.25"]),
-    ("none", lambda: None, "scalar", r"^NoneType$", ["None"]),
-    ("numpy-scalar", lambda: np.float64(2.5), "scalar", r"^float64$", ["2.5"]),
+    ("int", lambda: 42, "scalar", r"^int 42$", []),
+    ("float", lambda: 0.25, "scalar", r"^float 0.25$", []),
+    ("none", lambda: None, "scalar", r"^NoneType None$", []),
+    ("numpy-scalar", lambda: np.float64(2.5), "scalar", r"^float64 2.5$", []),
     ("unnamed-series", lambda: pd.Series([1.5, 2.5]),
      "series", r"^Series 2 rows, dtype float64$", ["<th>(unnamed)</th>", "<td>2.5</td>"]),
     ("str", lambda: "hello <b>", "text", r"^str, 9 characters$", ["hello &lt;b&gt;"]),
@@ -160,6 +160,19 @@ def test_sanitize_html_is_bounded_and_well_formed():
     assert out.count("<td>") == out.count("</td>")
 
 
+@pytest.mark.parametrize(("value", "text"), [(42, "42"), (0.25, "0.25")], ids=["int", "float"])
+def test_a_scalar_value_shows_once(value, text):
+    result = preview(value)
+    assert (result["summary"] + result["html"]).count(text) == 1
+
+
+def test_a_long_scalar_shows_whole_below_its_cut_summary():
+    big = 10**120
+    result = preview(big)
+    assert result["summary"].endswith("…")
+    assert f"<code>{big}</code>" in result["html"]
+
+
 def test_a_broken_repr_does_not_break_the_preview():
     class Broken:
         def __repr__(self):
@@ -207,10 +220,11 @@ def test_node_error_shows_the_original_user_frames_and_names_the_node():
     exc = _raised(flow.run, "ratio", {"a": 1, "b": 0})
     assert isinstance(exc, sideflow.NodeError)
     result = preview_error(exc)
-    assert re.match(r"ZeroDivisionError: division by zero \(in ratio, test_preview\.py:\d+\)$",
-                    result["summary"]), result["summary"]
+    assert re.match(r"NodeError: node 'ratio' \(function ratio, test_preview\.py:\d+\) raised "
+                    r"ZeroDivisionError: division by zero$", result["summary"]), result["summary"]
     assert "return a / b" in result["text"]
-    assert "NodeError" not in result["html"]
+    assert "division by zero" not in result["html"]  # once: in the summary
+    assert "inputs: a=1, b=0" in result["html"]  # the rest of the message, as a note
     for directory in _sideflow_dirs():
         assert directory not in result["text"]
     full = "".join(traceback.format_exception(exc))

@@ -16,6 +16,7 @@ from .sources import Source, SourceLike, to_source
 from .typecheck import describe, stale_note, value_matches
 
 if TYPE_CHECKING:
+    import os
     from concurrent.futures import Executor
 
     from .render import Drawing
@@ -125,6 +126,7 @@ class Dataflow:
         overrides: Mapping[str, Any] | None = None,
         hooks: Sequence[NodeHooks] = (),
         executor: Executor | None = None,
+        record: str | os.PathLike[str] | None = None,
     ) -> dict[str, Any]:
         """Compute `outputs` (a name or a list) and return them as a dict.
 
@@ -133,8 +135,17 @@ class Dataflow:
 
         Precedence: `overrides` (replace any node, its upstream is not run) over
         `inputs` (external values) over the config (values readable by functions).
+
+        With `record="runs/"`, a folder per run records what ran, on what, from which
+        code (see `sideflow.record`).
         """
         __tracebackhide__ = True  # IPython: tracebacks show user code, not ours
+        if record is not None:  # checked first: a rejected call leaves no record
+            from .record import recorded_run
+
+            self.validate(outputs, inputs, overrides)
+            wanted = output_names(outputs)
+            return recorded_run(self, record, wanted, inputs or {}, overrides or {}, hooks, executor)
         plan, values = self._prepare(outputs, inputs or {}, overrides or {})
         if executor is not None:
             from .parallel import run_parallel

@@ -101,7 +101,8 @@ def scene_to_svg(scene: dict[str, Any], states: Mapping[str, str] | None = None)
             out.append(f'<path d="{html.escape(edge["path"])}" fill="none" stroke="#888" '
                        'stroke-width="1.2" marker-end="url(#sf-arrow)"/>')
     for node in scene["nodes"]:
-        fill, stroke, stroke_width, dash = STYLE.get(node.get("role", ""), STYLE["function"])
+        style = node.get("style") or STYLE.get(node.get("role", ""), STYLE["function"])
+        fill, stroke, stroke_width, dash = style
         state = (states or {}).get(node["name"], "")
         if state in STATE_COLOURS:
             stroke, stroke_width = STATE_COLOURS[state], max(stroke_width, 2.0)
@@ -111,13 +112,14 @@ def scene_to_svg(scene: dict[str, Any], states: Mapping[str, str] | None = None)
         facts = (node.get("signature", ""), node.get("doc", ""), node.get("location", ""))
         tip = html.escape("\n".join(facts).strip())
         marked = f' data-state="{html.escape(state)}"' if state else ""
-        role = html.escape(node.get("role", "function"))
-        out.append(f'<g class="sf-node sf-role-{role}"{marked}><title>{tip}</title>'
+        classes = f'sf-node sf-role-{html.escape(node.get("role", "function"))}{node.get("classes", "")}'
+        out.append(f'<g class="{classes}"{marked}><title>{tip}</title>'
                    f'<rect x="{x:.1f}" y="{y:.1f}" width="{node["width"]:.1f}" '
                    f'height="{node["height"]:.1f}" rx="{rx}" fill="{fill}" stroke="{stroke}" '
                    f'stroke-width="{stroke_width}"{dashing}/>'
-                   f'<text x="{node["x"]:.1f}" y="{node["y"] + 4:.1f}" text-anchor="middle">'
-                   f'{html.escape(node["name"])}</text></g>')
+                   f'<text x="{node["x"]:.1f}" y="{node["y"] + (-3 if node.get("note") else 4):.1f}" '
+                   'text-anchor="middle">'
+                   f'{html.escape(node["name"])}</text>{_note(node)}</g>')
     out.append("</svg>")
     return "\n".join(out)
 
@@ -133,6 +135,14 @@ def _legend(x: float, y: float, shown: set[str]) -> str:
                      f'fill="#555">{state}</text>')
         x += 24 + 7 * len(state)
     return f'<g class="sf-legend">{"".join(parts)}</g>'
+
+
+def _note(node: dict[str, Any]) -> str:
+    """A second, smaller line under the name (a run record's status and duration)."""
+    if not node.get("note"):
+        return ""
+    return (f'<text x="{node["x"]:.1f}" y="{node["y"] + 12:.1f}" '
+            f'text-anchor="middle" font-size="10" fill="#555">{html.escape(node["note"])}</text>')
 
 
 def _dot_escape(text: str) -> str:

@@ -126,8 +126,7 @@ class GraphWidget(anywidget.AnyWidget):
         graph = dict(self.graph)
         if not graph.get("nodes"):
             return {"text/plain": f"(no graph yet) {self!r}"}
-        svg = scene_to_svg(graph, {**self.states}).replace('class="sf-node', 'class="sf-picture-node', 1)
-        svg = svg.replace("<svg ", '<svg class="sf-picture" ', 1)
+        svg = scene_to_svg(graph, {**self.states}).replace("<svg ", '<svg class="sf-picture" ', 1)
         # An <img> of the SVG too: JupyterLab shows an untrusted (unexecuted) notebook's
         # HTML without <svg> tags, but keeps images; nbconvert and nbviewer prefer the HTML.
         uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")

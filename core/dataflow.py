@@ -100,6 +100,7 @@ class Dataflow:
                     "file": n.file,
                     "line": n.line,
                     "tags": dict(n.tags),
+                    "origin": n.origin,
                     "code_hash": n.code_hash,
                     "depends_on": list(self.graph.parents[n.name]),
                 }
@@ -147,6 +148,11 @@ class Dataflow:
             wanted = output_names(outputs)
             return recorded_run(self, record, wanted, inputs or {}, overrides or {}, hooks, executor)
         plan, values = self._prepare(outputs, inputs or {}, overrides or {})
+        if self.graph.fanouts:  # dynamic fan-out: a block of nodes runs once per item
+            from .fanout import run_fanout
+
+            return run_fanout(plan, values, self.graph.fanouts, executor, (*self.hooks, *hooks),
+                              self._returns)
         if executor is not None:
             from .parallel import run_parallel
 

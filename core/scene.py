@@ -54,6 +54,10 @@ def short_repr(value: Any) -> str:
         text = repr(value)
     except Exception as exc:  # a user's broken __repr__
         text = f"<{type(value).__name__}: repr failed: {type(exc).__name__}>"
+    return _clip(text)
+
+
+def _clip(text: str) -> str:
     return text if len(text) <= _REPR_MAX else text[: _REPR_MAX - 1] + "…"
 
 
@@ -107,9 +111,9 @@ def _facts(graph: Graph, name: str) -> dict[str, Any]:
     """What a hover card shows: signature, return type, doc line, file:line, tags."""
     node = graph.nodes.get(name)
     if node is not None:
-        tags = {str(k): short_repr(v) for k, v in node.tags.items()}
-        return {"signature": node.signature, "returns": describe(node.returns),
-                "doc": node.summary, "location": node.location, "tags": tags}
+        tags = {str(k): _clip(str(v)) for k, v in node.tags.items()}
+        return {"signature": node.signature, "returns": describe(node.returns), "doc": node.summary,
+                "location": node.location, "origin": node.origin, "tags": tags}
     spec = graph.inputs[name]
     kind = "config value" if spec.from_config else "input" if spec.required else "optional input"
     facts: dict[str, Any] = {

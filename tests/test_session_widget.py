@@ -223,3 +223,28 @@ def test_tidy_lays_out_afresh_and_edits_keep_places(session: Session, tmp_path: 
     widget._handle_custom_msg({"type": "relayout"}, [])
     fresh = build_scene(session.dataflow.graph, engine="layered")
     assert widget.graph["nodes"] == fresh["nodes"]
+
+
+HAMILTON_SIDE = '''
+import pandas as pd
+from hamilton.function_modifiers import extract_columns, tag
+
+@tag(owner="growth")
+@extract_columns("spend", "signups")
+def weekly(n: int) -> pd.DataFrame:
+    """Weekly numbers."""
+    return pd.DataFrame({"spend": [1.0 * i for i in range(n)], "signups": list(range(n))})
+'''
+
+
+def test_a_generated_node_is_drawn_and_a_click_runs_it(tmp_path: Path) -> None:
+    pytest.importorskip("hamilton")
+    (tmp_path / "ham_side.py").write_text(HAMILTON_SIDE)
+    session = Session(["ham_side.py"], inputs={"n": 3}, cwd=tmp_path, printer=lambda _: None)
+    drawn = {n["name"]: n for n in session.widget.graph["nodes"]}
+    assert drawn["spend"]["origin"] == "@tag @extract_columns"  # as written, outermost first
+    assert drawn["spend"]["location"] == "ham_side.py:5"
+    assert drawn["spend"]["tags"]["owner"] == "growth"  # Hamilton tags the final nodes
+    preview = click(session, "spend")
+    assert preview["status"] == "fresh" and "Series" in preview["summary"]
+    assert session.states["weekly"] == "fresh" and session.states["signups"] == "idle"

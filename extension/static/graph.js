@@ -190,7 +190,7 @@ function cardRow(card, cls, label, value) {
 }
 
 // The facts known at once (scene + states); `explained` adds why and plan when they arrive.
-function fillCard(card, name, rec, explained) {
+function fillCard(card, name, rec, explained) { // signature, doc, file:line, modifiers, tags, timing
   const node = rec.data;
   card.replaceChildren();
   card.dataset.node = name;
@@ -200,6 +200,7 @@ function fillCard(card, name, rec, explained) {
   if (node.doc) card.append(h("div", "sf-card-doc", node.doc));
   cardRow(card, "sf-card-returns", "returns", node.returns);
   cardRow(card, "sf-card-location", "defined", node.location);
+  cardRow(card, "sf-card-origin", "made by", node.origin);
   if (node.default !== undefined) cardRow(card, "sf-card-default", "default", node.default);
   const tags = node.tags && typeof node.tags === "object" ? Object.entries(node.tags) : [];
   cardRow(card, "sf-card-tags", "tags", tags.map(([k, v]) => `${k}=${v}`).join(", "));

@@ -11,6 +11,7 @@ from .errors import InputError, InputTypeError, MissingInputError, UnknownOutput
 from .execute import NodeHooks, Plan, make_plan, run_plan
 from .graph import Graph, Input
 from .node import Node
+from .remote import checked_value, fetch_futures, is_dask_client
 from .sources import Source, SourceLike, to_source
 from .typecheck import describe, value_matches
 
@@ -109,8 +110,9 @@ class Dataflow:
     ) -> dict[str, Any]:
         """Compute `outputs` (a name or a list) and return them as a dict.
 
-        With an `executor` (a thread or process pool, or a cluster's, such as Dask's
-        `client.get_executor()`), independent nodes run at the same time.
+        With an `executor` (a thread or process pool, or a cluster's), independent nodes
+        run at the same time. A `distributed.Client` runs the plan as one Dask graph
+        whose values stay on the workers; only the outputs are fetched (see `dask_run`).
 
         Precedence: `overrides` (replace any node, its upstream is not run) over
         `inputs` (external values) over the config (values readable by functions).
@@ -136,6 +138,11 @@ class Dataflow:
         values: dict[str, Any] = {**self.config, **inputs, **overrides}
         plan = self._plan(wanted, frozenset(values))
         self._check_input_types(plan, values, overrides)
+        if is_dask_client(executor):  # natively: one Dask graph, values stay on the workers
+            from .dask_run import run_on_dask
+
+            return run_on_dask(plan, values, executor, (*self.hooks, *hooks))
+        fetch_futures(values, plan.reads)  # a session's values kept on a Dask cluster
         if executor is not None:
             from .parallel import run_parallel
 
@@ -168,7 +175,7 @@ class Dataflow:
         for name, uses in plan.checks:
             if name in overrides:
                 continue
-            value = values[name]
+            value = checked_value(values[name])  # a Dask collection: its partitions' type
             for annotation, consumer in uses:
                 if not value_matches(value, annotation):
                     node = self.graph.nodes[consumer]

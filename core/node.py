@@ -155,7 +155,7 @@ def code_fingerprint(func: Callable[..., Any]) -> str:
         if id(fn) in seen:
             continue
         seen.add(id(fn))
-        digest.update(marshal.dumps(_shape(fn.__code__)))
+        digest.update(marshal.dumps(_shape(fn.__code__), 2))  # version 2: no refcount-dependent refs
         digest.update(repr((fn.__defaults__, fn.__kwdefaults__)).encode())
         namespace = getattr(fn, "__globals__", {})
         for ref in sorted(_global_names(fn.__code__)):

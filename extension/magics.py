@@ -16,7 +16,7 @@ from IPython.display import display
 
 from sideflow.sources import is_path
 
-from .options import parse_config, parse_inputs, parse_outputs
+from .options import parse_config, parse_executor, parse_inputs, parse_outputs
 from .session import Session
 
 if TYPE_CHECKING:
@@ -44,6 +44,7 @@ class DataflowMagics(Magics):
     @argument("-n", "--name", default="flow", help="the variable bound to the session (default: flow)")
     @argument("-r", "--run", help="outputs to compute and display now: OUT[,OUT...]")
     @argument("--no-widget", action="store_true", help="do not display the graph widget")
+    @argument("-e", "--executor", help="a variable holding a Dask Client or Executor (runs, clicks use it)")
     @line_cell_magic
     def dataflow(self, line: str, cell: str | None = None) -> None:
         """Attach side-by-side modules as a live dataflow, bound as `flow` (see --name).
@@ -61,6 +62,7 @@ class DataflowMagics(Magics):
         config = parse_config(args.config, namespace)
         inputs = parse_inputs(args.inputs, namespace)
         outputs = parse_outputs(args.run)
+        executor = parse_executor(args.executor, namespace)
         for source in args.sources:
             _check_source(source)
         session = self.extension.sessions.get(args.name)
@@ -68,10 +70,12 @@ class DataflowMagics(Magics):
         if session is None:
             if not created:
                 raise UsageError("%dataflow needs a module: %dataflow features.py [--inputs VAR]")
-            session = Session(args.sources, config=config, inputs=inputs, name=args.name)
+            session = Session(args.sources, config=config, inputs=inputs, name=args.name, executor=executor)
             self.extension.sessions[args.name] = session
         else:  # the same name again: update the session in place (cells, results, widget stay)
             session.inputs.update(inputs)
+            if executor is not None:
+                session.executor = executor
             if args.config:
                 session.set_config({**session.config, **config})
             if args.sources:

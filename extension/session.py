@@ -42,8 +42,11 @@ class Session:
         name: str = "flow",
         cwd: str | Path | None = None,
         printer: Printer = print,
+        executor: Executor | Any = None,
     ) -> None:
         self.name = name
+        # runs and widget clicks use it unless a run names another (a pool or a Dask Client)
+        self.executor = executor
         self._config = dict(config or {})
         self.inputs: dict[str, Any] = dict(inputs or {})
         self.cwd = Path(cwd or Path.cwd())
@@ -199,13 +202,16 @@ class Session:
     ) -> dict[str, Any]:
         """Like `Dataflow.run`, reusing fresh results and computing only stale or missing nodes.
 
-        With an `executor`, independent nodes run at the same time (states stay live).
+        With an `executor` (default: `self.executor`), independent nodes run at the same
+        time (states stay live). On a Dask `Client`, results other than the outputs stay
+        on the workers: `results` holds their `distributed.Future`s.
 
         Given inputs are remembered (clicks use them). A run with `overrides` is a
         what-if: its values are returned, not stored in `results`.
         """
         __tracebackhide__ = True  # IPython: tracebacks show user code, not ours
         flow = self._current()
+        executor = self.executor if executor is None else executor
         if inputs:
             computed = [n for n in inputs if n in flow.graph.nodes]
             if computed:  # checked before remembering: a bad call must not poison later runs
@@ -247,13 +253,13 @@ class Session:
             widget.show_preview(name, self.explain_missing(name, missing), "missing-input")
             return
         try:
-            self.run([name])
+            value = self.run([name])[name]  # fetched even when `results` keeps a cluster future
         except DataflowError as exc:
             widget.show_preview(name, preview_error(exc), "error")
             if not isinstance(exc, NodeError):
                 self._print(f"sideflow: {exc}")
             return
-        widget.show_preview(name, preview(self.results[name]), "fresh")
+        widget.show_preview(name, preview(value), "fresh")
 
     def explain_missing(self, name: str, missing: Sequence[str]) -> dict[str, str]:
         import html

@@ -1,0 +1,137 @@
+"""What runs on a Dask worker for one node: load the shipped function, check its code, call it.
+
+Kept apart from the client side (`dask_run`) so a worker imports only this and the
+fingerprint code. Functions arrive as cloudpickle bytes: the notebook's side modules by
+value, so a worker runs the code the notebook has now, even one that cannot import them.
+"""
+
+from __future__ import annotations
+
+import pickle
+import threading
+import types
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from .errors import ClusterError, StaleCodeError
+
+_CACHE_SIZE = 512
+
+
+class NodeSpec(NamedTuple):
+    """A node as a task needs it; small, and the same bytes for the same code."""
+
+    name: str
+    location: str
+    blob: bytes  # cloudpickle of the node's function
+    code_hash: str  # what the client computed: the worker must compute the same
+    args: int  # how many of the values are positional; the rest are `keywords`
+    keywords: tuple[str, ...]
+    names: tuple[str, ...]  # every value's name, for error messages
+    files: tuple[tuple[str, str], ...]  # module -> file of the code shipped by value
+
+    def __repr__(self) -> str:  # Dask logs a failed task's arguments: not the bytes
+        return f"<sideflow node {self.name} ({self.location})>"
+
+
+# blob -> (function, fingerprint): one unpickle and one fingerprint per code version and worker
+_loaded: dict[bytes, tuple[Callable[..., Any], str]] = {}
+_lock = threading.Lock()
+
+
+def run_node(spec: NodeSpec, *values: Any) -> Any:
+    """The task: refuse to run code that differs from the client's; tag errors with the node."""
+    __tracebackhide__ = True  # IPython: tracebacks show user code, not ours
+    try:
+        func, found = _load(spec.blob, spec.files)
+    except Exception as exc:  # an installed module missing on the worker, a library too old
+        raise ClusterError(
+            spec.name, spec.location, f"the worker cannot load its function ({type(exc).__name__}: {exc})",
+            "install the same packages on the workers as here (sideflow ships only your own modules)",
+        ) from exc
+    if found != spec.code_hash:
+        where = getattr(getattr(func, "__code__", None), "co_filename", getattr(func, "__module__", "?"))
+        raise StaleCodeError(spec.name, spec.location, spec.code_hash, found, str(where))
+    try:
+        if spec.keywords:
+            return func(*values[: spec.args], **dict(zip(spec.keywords, values[spec.args :], strict=True)))
+        return func(*values)
+    except Exception as exc:
+        # read by the client to build the same NodeError as a local run (these survive pickling)
+        exc._sideflow_node = spec.name  # type: ignore[attr-defined]
+        exc._sideflow_inputs = describe_values(spec.names, values)  # type: ignore[attr-defined]
+        raise
+
+
+def fingerprint(func: Callable[..., Any]) -> str:
+    """The node's code hash as `Node.code_hash` computes it, here on the worker."""
+    from .node import code_fingerprint
+
+    found: Any = code_fingerprint(func)
+    return str(getattr(found, "digest", found))  # a Fingerprint record, or the digest itself
+
+
+def describe_values(names: tuple[str, ...], values: tuple[Any, ...]) -> str:
+    from .execute import _describe_value
+
+    return ", ".join(f"{n}={_describe_value(v)}" for n, v in zip(names, values, strict=True))
+
+
+def _load(blob: bytes, files: tuple[tuple[str, str], ...]) -> tuple[Callable[..., Any], str]:
+    with _lock:
+        hit = _loaded.get(blob)
+    if hit is not None:
+        return hit
+    func = pickle.loads(blob)  # cloudpickle's output loads with pickle (cloudpickle installed)
+    if files:
+        restore_files(func, dict(files))
+    loaded = (func, fingerprint(func))
+    with _lock:
+        if len(_loaded) >= _CACHE_SIZE:
+            _loaded.pop(next(iter(_loaded)))
+        _loaded[blob] = loaded
+    return loaded
+
+
+def restore_files(func: Any, files: dict[str, str]) -> None:
+    """Give code shipped by value its file back (cloudpickle writes `<dynamic-code>`), so
+    tracebacks point at the user's lines and the fingerprint sees the same local helpers."""
+    seen: set[int] = set()
+    pending = [func]
+    while pending:
+        item = pending.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, type):
+            pending.extend(v for v in vars(item).values() if isinstance(v, (types.FunctionType, type)))
+            continue
+        if not isinstance(item, types.FunctionType):
+            continue
+        file = files.get(item.__module__)
+        if file and item.__code__.co_filename == _DYNAMIC:
+            item.__code__ = _refile(item.__code__, file)
+        pending.extend(
+            v for v in item.__globals__.values()
+            if isinstance(v, (types.FunctionType, type)) and getattr(v, "__module__", None) in files
+        )
+        pending.extend(cell.cell_contents for cell in item.__closure__ or () if _filled(cell))
+        wrapped = getattr(item, "__wrapped__", None)
+        if wrapped is not None:
+            pending.append(wrapped)
+
+
+_DYNAMIC = "<dynamic-code>"
+
+
+def _refile(code: types.CodeType, file: str) -> types.CodeType:
+    consts = tuple(_refile(c, file) if isinstance(c, types.CodeType) else c for c in code.co_consts)
+    return code.replace(co_filename=file, co_consts=consts)
+
+
+def _filled(cell: Any) -> bool:
+    try:
+        cell.cell_contents  # noqa: B018  # an empty cell raises
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,229 @@
+"""Native Dask runs on a real LocalCluster (2 worker processes): same values as a local
+run, intermediates stay on the workers, edited code reaches them, errors and
+interrupts behave as locally, a dying worker is retried or reported."""
+
+from __future__ import annotations
+
+import _thread
+import importlib
+import logging
+import os
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import dask
+import numpy as np
+import pandas as pd
+import pytest
+from distributed import Client, Future, LocalCluster
+
+import sideflow
+from sideflow.errors import ClusterError, StaleCodeError
+from tests.resources import dask_work, parallel_work
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[LocalCluster]:
+    # one retry after a worker dies (the default is 3): the "always dies" test stays short
+    main = sys.modules["__main__"]
+    if not hasattr(main, "__spec__"):  # IPython's test shell replaces __main__; spawning needs it
+        main.__spec__ = None
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+        cluster = LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                               dashboard_address=None, silence_logs=logging.CRITICAL)
+    try:
+        yield cluster
+    finally:
+        cluster.close()
+
+
+@pytest.fixture
+def client(cluster: LocalCluster) -> Iterator[Client]:
+    with Client(cluster) as client:
+        client.wait_for_workers(2, timeout=60)
+        yield client
+
+
+def orders(n: int = 400) -> pd.DataFrame:
+    rng = np.random.default_rng(7)
+    return pd.DataFrame({
+        "order_date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 366, n), unit="D"),
+        "customer_id": rng.integers(1, 60, n),
+        "region": rng.choice(["north", "south", "east", "west"], n),
+        "channel": rng.choice(["web", "store", "app"], n),
+        "category": rng.choice(["books", "toys", "garden"], n),
+        "unit_price": rng.lognormal(3, 0.4, n).round(2),
+        "quantity": rng.poisson(1.5, n) + 1,
+        "discount_pct": rng.choice([0.0, 0.05, 0.2], n),
+        "returned": rng.random(n) < 0.06,
+    }).sort_values("order_date", kind="stable", ignore_index=True)
+
+
+def _assert_same(left: Any, right: Any) -> None:
+    if isinstance(left, pd.DataFrame):
+        pd.testing.assert_frame_equal(left, right)
+    elif isinstance(left, pd.Series):
+        pd.testing.assert_series_equal(left, right)
+    else:
+        assert left == right
+
+
+def _notebook_case(name: str) -> tuple[sideflow.Dataflow, dict[str, Any]]:
+    if name == "features_pandas":
+        data = orders()
+        return sideflow.Dataflow(str(NOTEBOOKS / "features_pandas.py")), dict(data.items())
+    if name == "marketing":
+        sys.path.insert(0, str(NOTEBOOKS))
+        try:
+            weekly = importlib.import_module("marketing_data").weekly_marketing()
+        finally:
+            sys.path.remove(str(NOTEBOOKS))
+        return sideflow.Dataflow(str(NOTEBOOKS / "marketing.py")), dict(weekly.items())
+    catalog = pd.DataFrame({"list_price": [12.0, 25.0, 40.0], "unit_cost": [7.0, 14.0, 30.0],
+                            "units": [800, 300, 120]})
+    flow = sideflow.Dataflow(str(NOTEBOOKS / "pricing.py"), config={"policy": name.split("-")[1]})
+    return flow, dict(catalog.items())
+
+
+@pytest.mark.parametrize("case", ["features_pandas", "marketing", "pricing-flat", "pricing-tiered"])
+def test_same_values_as_a_local_run_on_the_notebooks_modules(client: Client, case: str) -> None:
+    flow, inputs = _notebook_case(case)
+    everything = list(flow.nodes)
+    local = flow.run(everything, inputs=inputs)
+    on_dask = flow.run(everything, inputs=inputs, executor=client)
+    assert list(on_dask) == everything
+    for name in everything:
+        _assert_same(on_dask[name], local[name])
+
+
+def test_only_the_requested_outputs_reach_the_client(client: Client, tmp_path: Path) -> None:
+    log = tmp_path / "unpickled.log"
+    log.touch()
+    flow = sideflow.Dataflow(dask_work)
+    result = flow.run("summary", inputs={"log": str(log), "size": 2_000_000}, executor=client)
+    assert result["summary"].label == "summary"
+    workers = set(client.run(os.getpid).values())
+    seen = [line.split() for line in log.read_text().splitlines()]
+    here = [label for label, pid in seen if int(pid) == os.getpid()]
+    assert here == ["summary"]  # big, bigger and other never came to this process
+    assert {int(pid) for label, pid in seen if label != "summary"} <= workers
+    _wait_until_gone(client, ("big-", "bigger-", "other-"))  # and the cluster frees them
+
+
+def _wait_until_gone(client: Client, prefixes: tuple[str, ...]) -> None:
+    """The client's releases reach the scheduler asynchronously: wait for them (bounded)."""
+    scheduler = client.cluster.scheduler
+    deadline = time.monotonic() + 5
+    while [k for k in scheduler.tasks if str(k).startswith(prefixes)]:
+        assert time.monotonic() < deadline, list(scheduler.tasks)
+        time.sleep(0.05)
+
+
+def test_hooks_see_each_node_as_it_finishes(client: Client) -> None:
+    events: list[tuple[str, str, float, Any]] = []
+
+    class Record:
+        def before_node(self, name: str) -> None:
+            events.append(("start", name, time.perf_counter(), None))
+
+        def after_node(self, name: str, result: Any, seconds: float, error: BaseException | None) -> None:
+            events.append(("done", name, time.perf_counter(), result))
+
+    flow = sideflow.Dataflow(dask_work)
+    started = time.perf_counter()
+    out = flow.run("joined", inputs={"seconds": 1.0}, executor=client, hooks=[Record()])
+    ended = time.perf_counter()
+    assert out == {"joined": 0.0}
+    done = {name: (at, result) for kind, name, at, result in events if kind == "done"}
+    assert set(done) == {"slow", "fast", "joined"}
+    assert done["fast"][0] - started < 0.6 < ended - done["fast"][0]  # live, not at the end
+    assert isinstance(done["slow"][1], Future) and done["joined"][1] == 0.0
+    order = [(kind, name) for kind, name, _, _ in events]
+    assert order.index(("start", "joined")) > order.index(("done", "slow"))
+
+
+def test_a_node_raising_on_a_worker_is_the_local_node_error(client: Client) -> None:
+    flow = sideflow.Dataflow(parallel_work)
+    with pytest.raises(sideflow.NodeError) as local:
+        flow.run("broken", inputs={"x": 1.0})
+    with pytest.raises(sideflow.NodeError) as remote:
+        flow.run("broken", inputs={"x": 1.0}, executor=client)
+    assert str(remote.value) == str(local.value)
+    assert (remote.value.node, remote.value.location) == ("broken", local.value.location)
+    assert type(remote.value.__cause__) is ZeroDivisionError
+    frame = remote.value.__cause__.__traceback__.tb_frame  # the user's frame comes first
+    assert (frame.f_code.co_name, frame.f_code.co_filename) == ("broken", parallel_work.__file__)
+
+
+def test_an_edited_side_module_runs_its_new_code_on_the_workers(client: Client, tmp_path: Path) -> None:
+    # the folder is not importable by the workers: the code must travel by value
+    (tmp_path / "dask_edit_helpers.py").write_text("def bump(x):\n    return x + 1\n")
+    side = tmp_path / "dask_edit_side.py"
+    side.write_text("from dask_edit_helpers import bump\n\ndef y(x: int) -> int:\n    return bump(x) * 10\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        assert sideflow.Dataflow(str(side)).run("y", inputs={"x": 1}, executor=client) == {"y": 20}
+        (tmp_path / "dask_edit_helpers.py").write_text("def bump(x):\n    return x + 2\n")
+        importlib.reload(sys.modules["dask_edit_helpers"])
+        assert sideflow.Dataflow(str(side)).run("y", inputs={"x": 1}, executor=client) == {"y": 30}
+        side.write_text("from dask_edit_helpers import bump\n\ndef y(x: int) -> int:\n    return -bump(x)\n")
+        assert sideflow.Dataflow(str(side)).run("y", inputs={"x": 1}, executor=client) == {"y": -3}
+    finally:
+        sys.path.remove(str(tmp_path))
+
+
+def test_a_worker_with_stale_code_is_refused(
+    client: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A module installed on the workers (shipped by reference) that they imported before an edit."""
+    from sideflow import dask_ship
+
+    module = tmp_path / "dask_installed_mod.py"
+    module.write_text("def y(x: int) -> int:\n    return x + 1\n")
+    installed = (*dask_ship._installed_roots(), str(tmp_path))
+    monkeypatch.setattr(dask_ship, "_installed_roots", lambda: installed)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    client.run(exec, f"import sys; sys.path.insert(0, {str(tmp_path)!r})")
+    try:
+        imported = importlib.import_module("dask_installed_mod")
+        assert sideflow.Dataflow(imported).run("y", inputs={"x": 1}, executor=client) == {"y": 2}
+        client.run(importlib.import_module, "dask_installed_mod")  # every worker has the old one
+        module.write_text("def y(x: int) -> int:\n    return x + 5\n")
+        importlib.reload(imported)
+        with pytest.raises(StaleCodeError, match=r"node 'y' \(dask_installed_mod.py:1\): the worker's code"):
+            sideflow.Dataflow(imported).run("y", inputs={"x": 1}, executor=client)
+    finally:
+        client.run(exec, f"import sys; sys.path.remove({str(tmp_path)!r})")
+
+
+def test_a_worker_dying_mid_run_is_retried_by_dask(client: Client, tmp_path: Path) -> None:
+    marker = tmp_path / "died"
+    flow = sideflow.Dataflow(dask_work)
+    out = flow.run("after_death", inputs={"marker": str(marker)}, executor=client)
+    assert out == {"after_death": "survived"}
+    assert marker.exists()  # the first attempt did kill its worker
+
+
+def test_a_node_that_kills_every_worker_is_reported(client: Client, tmp_path: Path) -> None:
+    flow = sideflow.Dataflow(dask_work)
+    started = time.monotonic()
+    with pytest.raises(ClusterError, match=r"node 'always_dies' \(dask_work.py:\d+\): every worker"):
+        flow.run("always_dies", inputs={"marker": str(tmp_path)}, executor=client)
+    assert time.monotonic() - started < 30
+
+
+def test_an_interrupt_cancels_the_clusters_tasks(client: Client) -> None:
+    flow = sideflow.Dataflow(dask_work)
+    timer = threading.Timer(0.5, _thread.interrupt_main)
+    timer.start()
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        flow.run("after_slow", inputs={"seconds": 2.0}, executor=client)
+    assert time.monotonic() - started < 1.5
+    _wait_until_gone(client, ("slow-", "after_slow-"))

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import _thread
 import importlib
-import logging
 import os
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,35 +17,13 @@ import dask
 import numpy as np
 import pandas as pd
 import pytest
-from distributed import Client, Future, LocalCluster
+from distributed import Client, Future
 
 import sideflow
 from sideflow.errors import ClusterError, StaleCodeError
 from tests.resources import dask_work, parallel_work
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-
-
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[LocalCluster]:
-    # one retry after a worker dies (the default is 3): the "always dies" test stays short
-    main = sys.modules["__main__"]
-    if not hasattr(main, "__spec__"):  # IPython's test shell replaces __main__; spawning needs it
-        main.__spec__ = None
-    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
-        cluster = LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
-                               dashboard_address=None, silence_logs=logging.CRITICAL)
-    try:
-        yield cluster
-    finally:
-        cluster.close()
-
-
-@pytest.fixture
-def client(cluster: LocalCluster) -> Iterator[Client]:
-    with Client(cluster) as client:
-        client.wait_for_workers(2, timeout=60)
-        yield client
 
 
 def orders(n: int = 400) -> pd.DataFrame:
@@ -92,40 +68,40 @@ def _notebook_case(name: str) -> tuple[sideflow.Dataflow, dict[str, Any]]:
 
 
 @pytest.mark.parametrize("case", ["features_pandas", "marketing", "pricing-flat", "pricing-tiered"])
-def test_same_values_as_a_local_run_on_the_notebooks_modules(client: Client, case: str) -> None:
+def test_same_values_as_a_local_run_on_the_notebooks_modules(dask_client: Client, case: str) -> None:
     flow, inputs = _notebook_case(case)
     everything = list(flow.nodes)
     local = flow.run(everything, inputs=inputs)
-    on_dask = flow.run(everything, inputs=inputs, executor=client)
+    on_dask = flow.run(everything, inputs=inputs, executor=dask_client)
     assert list(on_dask) == everything
     for name in everything:
         _assert_same(on_dask[name], local[name])
 
 
-def test_only_the_requested_outputs_reach_the_client(client: Client, tmp_path: Path) -> None:
+def test_only_the_requested_outputs_reach_the_client(dask_client: Client, tmp_path: Path) -> None:
     log = tmp_path / "unpickled.log"
     log.touch()
     flow = sideflow.Dataflow(dask_work)
-    result = flow.run("summary", inputs={"log": str(log), "size": 2_000_000}, executor=client)
+    result = flow.run("summary", inputs={"log": str(log), "size": 2_000_000}, executor=dask_client)
     assert result["summary"].label == "summary"
-    workers = set(client.run(os.getpid).values())
+    workers = set(dask_client.run(os.getpid).values())
     seen = [line.split() for line in log.read_text().splitlines()]
     here = [label for label, pid in seen if int(pid) == os.getpid()]
     assert here == ["summary"]  # big, bigger and other never came to this process
     assert {int(pid) for label, pid in seen if label != "summary"} <= workers
-    _wait_until_gone(client, ("big-", "bigger-", "other-"))  # and the cluster frees them
+    _wait_until_gone(dask_client, ("big-", "bigger-", "other-"))  # and the cluster frees them
 
 
-def _wait_until_gone(client: Client, prefixes: tuple[str, ...]) -> None:
-    """The client's releases reach the scheduler asynchronously: wait for them (bounded)."""
-    scheduler = client.cluster.scheduler
+def _wait_until_gone(dask_client: Client, prefixes: tuple[str, ...]) -> None:
+    """The dask_client's releases reach the scheduler asynchronously: wait for them (bounded)."""
+    scheduler = dask_client.cluster.scheduler
     deadline = time.monotonic() + 5
     while [k for k in scheduler.tasks if str(k).startswith(prefixes)]:
         assert time.monotonic() < deadline, list(scheduler.tasks)
         time.sleep(0.05)
 
 
-def test_hooks_see_each_node_as_it_finishes(client: Client) -> None:
+def test_hooks_see_each_node_as_it_finishes(dask_client: Client) -> None:
     events: list[tuple[str, str, float, Any]] = []
 
     class Record:
@@ -137,7 +113,7 @@ def test_hooks_see_each_node_as_it_finishes(client: Client) -> None:
 
     flow = sideflow.Dataflow(dask_work)
     started = time.perf_counter()
-    out = flow.run("joined", inputs={"seconds": 1.0}, executor=client, hooks=[Record()])
+    out = flow.run("joined", inputs={"seconds": 1.0}, executor=dask_client, hooks=[Record()])
     ended = time.perf_counter()
     assert out == {"joined": 0.0}
     done = {name: (at, result) for kind, name, at, result in events if kind == "done"}
@@ -148,12 +124,12 @@ def test_hooks_see_each_node_as_it_finishes(client: Client) -> None:
     assert order.index(("start", "joined")) > order.index(("done", "slow"))
 
 
-def test_a_node_raising_on_a_worker_is_the_local_node_error(client: Client) -> None:
+def test_a_node_raising_on_a_worker_is_the_local_node_error(dask_client: Client) -> None:
     flow = sideflow.Dataflow(parallel_work)
     with pytest.raises(sideflow.NodeError) as local:
         flow.run("broken", inputs={"x": 1.0})
     with pytest.raises(sideflow.NodeError) as remote:
-        flow.run("broken", inputs={"x": 1.0}, executor=client)
+        flow.run("broken", inputs={"x": 1.0}, executor=dask_client)
     assert str(remote.value) == str(local.value)
     assert (remote.value.node, remote.value.location) == ("broken", local.value.location)
     assert type(remote.value.__cause__) is ZeroDivisionError
@@ -161,25 +137,25 @@ def test_a_node_raising_on_a_worker_is_the_local_node_error(client: Client) -> N
     assert (frame.f_code.co_name, frame.f_code.co_filename) == ("broken", parallel_work.__file__)
 
 
-def test_an_edited_side_module_runs_its_new_code_on_the_workers(client: Client, tmp_path: Path) -> None:
+def test_an_edited_side_module_runs_its_new_code_on_the_workers(dask_client: Client, tmp_path: Path) -> None:
     # the folder is not importable by the workers: the code must travel by value
     (tmp_path / "dask_edit_helpers.py").write_text("def bump(x):\n    return x + 1\n")
     side = tmp_path / "dask_edit_side.py"
     side.write_text("from dask_edit_helpers import bump\n\ndef y(x: int) -> int:\n    return bump(x) * 10\n")
     sys.path.insert(0, str(tmp_path))
     try:
-        assert sideflow.Dataflow(str(side)).run("y", inputs={"x": 1}, executor=client) == {"y": 20}
+        assert sideflow.Dataflow(str(side)).run("y", inputs={"x": 1}, executor=dask_client) == {"y": 20}
         (tmp_path / "dask_edit_helpers.py").write_text("def bump(x):\n    return x + 2\n")
         importlib.reload(sys.modules["dask_edit_helpers"])
-        assert sideflow.Dataflow(str(side)).run("y", inputs={"x": 1}, executor=client) == {"y": 30}
+        assert sideflow.Dataflow(str(side)).run("y", inputs={"x": 1}, executor=dask_client) == {"y": 30}
         side.write_text("from dask_edit_helpers import bump\n\ndef y(x: int) -> int:\n    return -bump(x)\n")
-        assert sideflow.Dataflow(str(side)).run("y", inputs={"x": 1}, executor=client) == {"y": -3}
+        assert sideflow.Dataflow(str(side)).run("y", inputs={"x": 1}, executor=dask_client) == {"y": -3}
     finally:
         sys.path.remove(str(tmp_path))
 
 
 def test_a_worker_with_stale_code_is_refused(
-    client: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    dask_client: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A module installed on the workers (shipped by reference) that they imported before an edit."""
     from sideflow import dask_ship
@@ -189,41 +165,69 @@ def test_a_worker_with_stale_code_is_refused(
     installed = (*dask_ship._installed_roots(), str(tmp_path))
     monkeypatch.setattr(dask_ship, "_installed_roots", lambda: installed)
     monkeypatch.syspath_prepend(str(tmp_path))
-    client.run(exec, f"import sys; sys.path.insert(0, {str(tmp_path)!r})")
+    dask_client.run(exec, f"import sys; sys.path.insert(0, {str(tmp_path)!r})")
     try:
         imported = importlib.import_module("dask_installed_mod")
-        assert sideflow.Dataflow(imported).run("y", inputs={"x": 1}, executor=client) == {"y": 2}
-        client.run(importlib.import_module, "dask_installed_mod")  # every worker has the old one
+        assert sideflow.Dataflow(imported).run("y", inputs={"x": 1}, executor=dask_client) == {"y": 2}
+        dask_client.run(importlib.import_module, "dask_installed_mod")  # every worker has the old one
         module.write_text("def y(x: int) -> int:\n    return x + 5\n")
         importlib.reload(imported)
         with pytest.raises(StaleCodeError, match=r"node 'y' \(dask_installed_mod.py:1\): the worker's code"):
-            sideflow.Dataflow(imported).run("y", inputs={"x": 1}, executor=client)
+            sideflow.Dataflow(imported).run("y", inputs={"x": 1}, executor=dask_client)
     finally:
-        client.run(exec, f"import sys; sys.path.remove({str(tmp_path)!r})")
+        dask_client.run(exec, f"import sys; sys.path.remove({str(tmp_path)!r})")
 
 
-def test_a_worker_dying_mid_run_is_retried_by_dask(client: Client, tmp_path: Path) -> None:
+def test_a_worker_dying_mid_run_is_retried_by_dask(dask_client: Client, tmp_path: Path) -> None:
     marker = tmp_path / "died"
     flow = sideflow.Dataflow(dask_work)
-    out = flow.run("after_death", inputs={"marker": str(marker)}, executor=client)
+    out = flow.run("after_death", inputs={"marker": str(marker)}, executor=dask_client)
     assert out == {"after_death": "survived"}
     assert marker.exists()  # the first attempt did kill its worker
 
 
-def test_a_node_that_kills_every_worker_is_reported(client: Client, tmp_path: Path) -> None:
+def test_a_node_that_kills_every_worker_is_reported(dask_client: Client, tmp_path: Path) -> None:
     flow = sideflow.Dataflow(dask_work)
     started = time.monotonic()
     with pytest.raises(ClusterError, match=r"node 'always_dies' \(dask_work.py:\d+\): every worker"):
-        flow.run("always_dies", inputs={"marker": str(tmp_path)}, executor=client)
+        flow.run("always_dies", inputs={"marker": str(tmp_path)}, executor=dask_client)
     assert time.monotonic() - started < 30
 
 
-def test_an_interrupt_cancels_the_clusters_tasks(client: Client) -> None:
+def test_an_interrupt_cancels_the_clusters_tasks(dask_client: Client) -> None:
     flow = sideflow.Dataflow(dask_work)
     timer = threading.Timer(0.5, _thread.interrupt_main)
     timer.start()
     started = time.monotonic()
     with pytest.raises(KeyboardInterrupt):
-        flow.run("after_slow", inputs={"seconds": 2.0}, executor=client)
+        flow.run("after_slow", inputs={"seconds": 2.0}, executor=dask_client)
     assert time.monotonic() - started < 1.5
-    _wait_until_gone(client, ("slow-", "after_slow-"))
+    _wait_until_gone(dask_client, ("slow-", "after_slow-"))
+
+
+def test_dask_collections_pass_unchanged_and_give_the_pandas_results(dask_client: Client) -> None:
+    import dask.dataframe as dd
+
+    data = orders()
+    flow = sideflow.Dataflow(str(NOTEBOOKS / "features_scale.py"))
+    outputs = ["revenue_by_region", "large_orders_by_month", "kept_revenue", "price_score"]
+    local = flow.run(outputs, inputs={**dict(data.items()), "rounds": 100})
+    frame = dd.from_pandas(data, npartitions=3)
+    columns = {c: frame[c] for c in frame.columns}
+    lazy = flow.run(outputs, inputs={**columns, "rounds": 100}, executor=dask_client)
+    assert all(dask.is_dask_collection(lazy[n]) for n in outputs[:3])  # lazy, as Dask users expect
+    assert lazy["price_score"] == local["price_score"]  # reads no collection: a cluster task
+    (computed,) = dask.compute(lazy)
+    for name in outputs[:3]:  # partial sums add in another order; Dask's text is pyarrow strings
+        pd.testing.assert_series_equal(computed[name].sort_index(), local[name].sort_index(),
+                                       rtol=1e-12, check_index_type=False)
+
+
+def test_a_dask_collection_checks_as_its_partitions_type(dask_client: Client) -> None:
+    import dask.dataframe as dd
+
+    flow = sideflow.Dataflow(str(NOTEBOOKS / "features_scale.py"))
+    frame = dd.from_pandas(pd.DataFrame({"order_date": [1, 2]}), npartitions=1)
+    with pytest.raises(sideflow.InputTypeError, match="'order_date' is DataFrame, but 'order_month'"):
+        flow.run("order_month", inputs={"order_date": frame.order_date.astype(str).to_frame()},
+                 executor=dask_client)

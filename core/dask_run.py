@@ -87,6 +87,8 @@ def _compute_remote(
             refs[name] = value  # a Future is a TaskRef: the graph depends on it, no transfer
         else:  # small: inside each reader's task, so readers may start on any worker
             refs[name] = DataNode(None, value)
+    # Hook point for Parallelizable/Collect (Hamilton modifiers): a fan-out step becomes one
+    # task per item here (keys `<node>-<run>-<i>`), and its collector a task reading them all.
     for step in remote:
         args = [TaskRef(key(p)) if p in names else refs[p] for p in _reads(step)]
         graph[key(step.node.name)] = Task(key(step.node.name), run_node, specs[step.node.name], *args)
@@ -154,9 +156,10 @@ def _follow(
         if pending:  # an error, Ctrl-C, a hook's failure: stop the cluster's work on this run
             client = next(iter(pending.values())).client
             client.cancel(list(pending.values()), force=True)
-        if isinstance(exc, NodeError) and hooks:
+        failed = getattr(exc, "node", None) if isinstance(exc, DataflowError) else None
+        if failed in steps:  # NodeError, StaleCodeError, ClusterError: the node shows the error
             for hook in hooks:
-                hook.after_node(exc.node, None, 0.0, exc)
+                hook.after_node(failed, None, 0.0, exc)
         raise
     return kept
 

@@ -231,3 +231,19 @@ def test_a_dask_collection_checks_as_its_partitions_type(dask_client: Client) ->
     with pytest.raises(sideflow.InputTypeError, match="'order_date' is DataFrame, but 'order_month'"):
         flow.run("order_month", inputs={"order_date": frame.order_date.astype(str).to_frame()},
                  executor=dask_client)
+
+
+def test_a_worker_that_cannot_load_a_function_says_so(
+    dask_client: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An "installed" module (shipped by name) that the workers do not have."""
+    from sideflow import dask_ship
+
+    (tmp_path / "dask_missing_mod.py").write_text("def y(x: int) -> int:\n    return x + 1\n")
+    installed = (*dask_ship._installed_roots(), str(tmp_path))
+    monkeypatch.setattr(dask_ship, "_installed_roots", lambda: installed)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    flow = sideflow.Dataflow(importlib.import_module("dask_missing_mod"))
+    with pytest.raises(ClusterError, match=r"node 'y' \(dask_missing_mod.py:1\): the worker cannot load "
+                                           r"its function \(ModuleNotFoundError"):
+        flow.run("y", inputs={"x": 1}, executor=dask_client)

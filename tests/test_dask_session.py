@@ -113,3 +113,14 @@ def test_dataflow_magic_takes_an_executor_variable(shell: Shell, dask_client: Cl
     assert not result.success and "--executor: 'pool' is a int; give a Dask Client" in out
     out, result = shell.run("%dataflow --executor nothing")
     assert not result.success and "no variable named 'nothing'" in out
+
+
+def test_a_click_on_a_node_failing_on_a_worker_shows_the_users_frame(
+    session: Session, tmp_path: Path
+) -> None:
+    source = (tmp_path / "dask_side.py").read_text().replace("return x + 1", "return x / 0")
+    (tmp_path / "dask_side.py").write_text(source)
+    preview = click(session, "fast")
+    assert preview["status"] == "error" and session.states["fast"] == "error"
+    assert "ZeroDivisionError" in preview["summary"] and "dask_side.py:12" in preview["summary"]
+    assert "return x / 0" in preview["html"]  # the user's line, read from the notebook's file

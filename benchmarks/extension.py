@@ -12,8 +12,9 @@ import argparse
 import importlib
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from benchmarks import generate, timing
 from sideflow.extension import Session
@@ -111,6 +112,72 @@ def rebuild_costs(folder: Path, repeats: int, n: int) -> list[str]:
     return rows
 
 
+def fingerprint_costs(folder: Path, repeats: int, n: int) -> list[str]:
+    """Canonical code fingerprints of every function of an n-function module, per function;
+    Hamilton's code version (`hash_source_code` of each function's source) side by side."""
+    from sideflow.fingerprint import Walker
+
+    case = generate.generate("features", n)
+    path = folder / f"fp_{n}.py"
+    path.write_text(case.source)
+    module = load_path(path, "fp_bench")
+    functions = [f for f in vars(module).values() if callable(f) and hasattr(f, "__code__")]
+
+    def ours() -> None:
+        walker = Walker()
+        for f in functions:
+            walker.fingerprint(f)
+
+    candidates: dict[str, Callable[[], object]] = {"sideflow": ours}
+    try:
+        import inspect
+
+        from hamilton.graph_types import hash_source_code
+
+        def hamilton() -> None:
+            for f in functions:
+                hash_source_code(inspect.getsource(f), strip=True)
+
+        candidates["hamilton"] = hamilton
+    except ImportError:
+        pass
+    times = timing.round_robin(candidates, repeats, 100_000_000)
+    rows = ["| per function | median |", "|---|---|"]
+    for name, t in times.items():
+        rows.append(f"| {name} | {(t.median_ns or 0) / len(functions) / 1e3:.1f} us |")
+    return rows
+
+
+def session_run_costs(folder: Path, repeats: int) -> list[str]:
+    """A session run of a chain of trivial nodes against the engine's own run: the
+    session's bookkeeping (records, fingerprints, live states) must stay linear."""
+    from sideflow import Dataflow
+
+    rows = ["| chain length | engine run | session run | ratio |", "|---|---|---|---|"]
+    for n in (500, 5000):
+        case = generate.generate("chain", n)
+        path = folder / f"chain_{n}.py"
+        path.write_text(case.source)
+        inputs = {name: 1.0 for name in case.inputs}
+        session = Session([path.name], cwd=folder, inputs=inputs, printer=print)
+        flow: Dataflow = session.dataflow  # type: ignore[assignment]
+
+        sinks, names = list(case.sinks), case.inputs
+
+        def engine(flow: Dataflow = flow, sinks: list[str] = sinks, given: dict[str, Any] = inputs) -> None:
+            flow.run(sinks, given)
+
+        def ours(session: Session = session, sinks: list[str] = sinks, names: Sequence[str] = names) -> None:
+            for name in names:  # a new value: every result is recomputed each time
+                session.inputs[name] = session.inputs[name] + 1.0
+            session.run(sinks)
+
+        times = timing.round_robin({"engine": engine, "session": ours}, repeats, 200_000_000)
+        ratio = (times["session"].median_ns or 0) / (times["engine"].median_ns or 1)
+        rows.append(f"| {n} | {_ms(times['engine'])} | {_ms(times['session'])} | {ratio:.1f}x |")
+    return rows
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeats", type=int, default=7)
@@ -122,6 +189,10 @@ def main(argv: list[str] | None = None) -> None:
         print("\n".join(hook_costs(folder, args.repeats)))
         print("\n### Edit -> rebuilt DAG (target: floor + 25 ms)\n")
         print("\n".join(rebuild_costs(folder, args.repeats, args.n)))
+        print(f"\n### Code fingerprints, {args.n}-function module\n")
+        print("\n".join(fingerprint_costs(folder, args.repeats, args.n)))
+        print("\n### Session run vs engine run (target: within 10x, the same at 500 and 5000)\n")
+        print("\n".join(session_run_costs(folder, args.repeats)))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from typing import Any
 
 from .decorators.config import conditions
 from .errors import BuildError, Problem
+from .fingerprint import Walker
 from .graph import Graph, Input
 from .node import Node, function_location, read_node
 from .sources import Source
@@ -33,6 +34,7 @@ def build_graph(
     chosen, unmatched = _choose_variants(sources, config, problems)
     winners = _resolve_collisions(chosen, allow_override, problems)
     nodes: dict[str, Node] = {}
+    walker = Walker()  # fingerprints are lazy; the nodes of one build share helpers' digests
     for candidate in winners.values():
         if candidate.name in config:
             problems.append(Problem(
@@ -44,6 +46,7 @@ def build_graph(
         node, found = read_node(candidate.func, candidate.name, candidate.source.label)
         problems.extend(found)
         if node is not None:
+            object.__setattr__(node, "_walker", walker)  # not a field: no cost to builds
             nodes[node.name] = node
     inputs = _connect(nodes, winners, config, unmatched, problems)
     graph = Graph(nodes, inputs, unmatched)

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import os
 import sys
-import sysconfig
 import types
 from collections.abc import Iterable, Sequence
 
 from .dask_task import NodeSpec
 from .execute import Step
+from .values import is_local_code
 
 
 def specs_for(steps: Sequence[Step]) -> dict[str, NodeSpec]:
@@ -39,35 +39,33 @@ def specs_for(steps: Sequence[Step]) -> dict[str, NodeSpec]:
 
 
 def user_modules(funcs: Iterable[object]) -> list[types.ModuleType]:
-    """The functions' modules and their folders' other modules, except installed code."""
+    """The functions' modules, the modules beside them and the local modules they use:
+    what the fingerprint counts as the user's code (`values.is_local_code`)."""
     chosen: dict[str, types.ModuleType] = {}
     folders: set[str] = set()
     for func in funcs:
         module = sys.modules.get(getattr(func, "__module__", None) or "")
-        if module is not None and _is_users(module):
-            chosen[module.__name__] = module
-            folders.add(os.path.dirname(os.path.abspath(module.__file__ or "")))
+        if module is None or not ships_by_value(module):
+            continue
+        chosen[module.__name__] = module
+        folders.add(os.path.dirname(os.path.abspath(module.__file__ or "")))
+        for value in vars(module).values():  # `import helpers` / `from helpers import f`
+            used = value if isinstance(value, types.ModuleType) else sys.modules.get(
+                getattr(value, "__module__", None) or "")
+            if isinstance(used, types.ModuleType) and ships_by_value(used):
+                chosen[used.__name__] = used
     for name, module in list(sys.modules.items()):
         file = getattr(module, "__file__", None)
-        if (name not in chosen and file and os.path.dirname(os.path.abspath(file)) in folders
-                and _is_users(module)):
+        if (name not in chosen and isinstance(file, str) and os.path.dirname(os.path.abspath(file)) in folders
+                and ships_by_value(module)):
             chosen[name] = module
     return list(chosen.values())
 
 
-def _is_users(module: types.ModuleType) -> bool:
-    name = module.__name__
+def ships_by_value(module: types.ModuleType) -> bool:
+    """User code travels by value; installed packages, the standard library and sideflow
+    by name. `__main__` (notebook cells) is pickled by value by cloudpickle anyway."""
     file = getattr(module, "__file__", None)
-    if name == "__main__" or not file or name.partition(".")[0] == "sideflow":
-        return False  # __main__ (notebook cells) is pickled by value anyway
-    if getattr(module, "__sideflow_source__", False):
-        return True
-    path = os.path.abspath(file)
-    return not any(path.startswith(root + os.sep) for root in _installed_roots())
-
-
-def _installed_roots() -> tuple[str, ...]:
-    paths = sysconfig.get_paths()
-    roots = {paths[k] for k in ("stdlib", "platstdlib", "purelib", "platlib") if k in paths}
-    roots |= {p for p in sys.path if p.rstrip(os.sep).endswith(("site-packages", "dist-packages"))}
-    return tuple(os.path.abspath(r) for r in roots)
+    if module.__name__ == "__main__" or not isinstance(file, str):
+        return False
+    return bool(getattr(module, "__sideflow_source__", False)) or is_local_code(file)

@@ -8,6 +8,7 @@ value, so a worker runs the code the notebook has now, even one that cannot impo
 from __future__ import annotations
 
 import pickle
+import sys
 import threading
 import types
 from collections.abc import Callable
@@ -65,10 +66,9 @@ def run_node(spec: NodeSpec, *values: Any) -> Any:
 
 def fingerprint(func: Callable[..., Any]) -> str:
     """The node's code hash as `Node.code_hash` computes it, here on the worker."""
-    from .node import code_fingerprint
+    from .fingerprint import code_fingerprint
 
-    found: Any = code_fingerprint(func)
-    return str(getattr(found, "digest", found))  # a Fingerprint record, or the digest itself
+    return code_fingerprint(func).digest
 
 
 def describe_values(names: tuple[str, ...], values: tuple[Any, ...]) -> str:
@@ -85,12 +85,31 @@ def _load(blob: bytes, files: tuple[tuple[str, str], ...]) -> tuple[Callable[...
     func = pickle.loads(blob)  # cloudpickle's output loads with pickle (cloudpickle installed)
     if files:
         restore_files(func, dict(files))
-    loaded = (func, fingerprint(func))
     with _lock:
+        loaded = (func, _fingerprint_shipped(func, files))
         if len(_loaded) >= _CACHE_SIZE:
             _loaded.pop(next(iter(_loaded)))
         _loaded[blob] = loaded
     return loaded
+
+
+def _fingerprint_shipped(func: Callable[..., Any], files: tuple[tuple[str, str], ...]) -> str:
+    """The fingerprint as the client computes it. Modules shipped by value are absent from
+    this worker's `sys.modules`, where the fingerprint looks a class's module up to see that
+    it is the user's: stand-ins (name and file only) are there while it runs."""
+    added = []
+    for name, file in files:
+        if name not in sys.modules:
+            stand_in = types.ModuleType(name)
+            stand_in.__file__ = file
+            sys.modules[name] = stand_in
+            added.append((name, stand_in))
+    try:
+        return fingerprint(func)
+    finally:
+        for name, stand_in in added:
+            if sys.modules.get(name) is stand_in:
+                del sys.modules[name]
 
 
 def restore_files(func: Any, files: dict[str, str]) -> None:

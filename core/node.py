@@ -9,9 +9,12 @@ import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import Problem
+
+if TYPE_CHECKING:
+    from .fingerprint import Fingerprint
 
 
 class _NoDefault:
@@ -71,12 +74,18 @@ class Node:
         return f"{self.name}({params}) -> {describe(self.returns)}"
 
     @cached_property
-    def code_hash(self) -> str:
-        """Fingerprint of the code, and of the same-module helpers it calls.
+    def fingerprint(self) -> Fingerprint:
+        """The canonical fingerprint of its code, local helpers and module values
+        (`sideflow.fingerprint`). Computed on first use; nodes of one build share a walk."""
+        from .fingerprint import Walker
 
-        Line numbers are left out, so moving a function does not make it stale.
-        """
-        return code_fingerprint(self.func)
+        walker = self.__dict__.get("_walker") or Walker()
+        return walker.fingerprint(self.func)
+
+    @property
+    def code_hash(self) -> str:
+        """The fingerprint's digest: equal for equal code in any process."""
+        return self.fingerprint.digest
 
 
 def _target(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -139,80 +148,3 @@ def read_node(
     node = Node(name, func, params, annotations["return"], code.co_filename,
                 code.co_firstlineno, source, tags)
     return node, []
-
-
-def code_fingerprint(func: Callable[..., Any]) -> str:
-    """Hash a function's code and the local helper functions it reaches (see `_is_local`)."""
-    import hashlib
-    import marshal
-
-    target = _target(func)
-    digest = hashlib.blake2b(digest_size=12)
-    seen: set[int] = set()
-    pending = [target]
-    while pending:
-        fn = pending.pop()
-        if id(fn) in seen:
-            continue
-        seen.add(id(fn))
-        digest.update(marshal.dumps(_shape(fn.__code__), 2))  # version 2: no refcount-dependent refs
-        digest.update(repr((fn.__defaults__, fn.__kwdefaults__)).encode())
-        namespace = getattr(fn, "__globals__", {})
-        for ref in sorted(_global_names(fn.__code__)):
-            helper = namespace.get(ref)
-            if isinstance(helper, types.FunctionType):
-                if _is_local(helper, target):
-                    pending.append(helper)
-            elif isinstance(helper, type) and helper.__module__ == target.__module__:
-                pending.extend(f for f in vars(helper).values() if isinstance(f, types.FunctionType))
-            elif ref in namespace:
-                digest.update(f"{ref}={_constant(helper)}".encode())
-    return digest.hexdigest()
-
-
-def _constant(value: Any, budget: int = 10_000) -> str:
-    """A module-level value the code reads (`WINDOW = 3`), so editing it counts as a change.
-
-    Plain data is fingerprinted by its repr (sets sorted, for a hash-seed-free order);
-    other objects (modules, data frames loaded at import) are not part of the hash.
-    """
-    if value is None or isinstance(value, (bool, int, float, complex, str, bytes)):
-        return repr(value)[:budget]
-    if isinstance(value, (tuple, list)) and len(value) <= 1000:
-        return "[" + ",".join(_constant(v, budget // 10) for v in value) + "]"
-    if isinstance(value, (set, frozenset)) and len(value) <= 1000:
-        return "{" + ",".join(sorted(_constant(v, budget // 10) for v in value)) + "}"
-    if isinstance(value, dict) and len(value) <= 1000:
-        pairs = (f"{_constant(k, 100)}:{_constant(v, budget // 10)}" for k, v in value.items())
-        return "{" + ",".join(pairs) + "}"
-    return type(value).__qualname__
-
-
-def _is_local(helper: types.FunctionType, target: Callable[..., Any]) -> bool:
-    """Helpers of the same module, or of a module in the same folder (a `helpers.py`)."""
-    if helper.__module__ == target.__module__:
-        return True
-    here = os.path.dirname(target.__code__.co_filename)
-    return bool(here) and os.path.dirname(helper.__code__.co_filename) == here
-
-
-def _shape(code: types.CodeType) -> tuple[Any, ...]:
-    """The parts of a code object that change behaviour (not file names, not line numbers)."""
-    consts = tuple(_shape_const(c) for c in code.co_consts)
-    return (code.co_code, consts, code.co_names, code.co_varnames, code.co_freevars)
-
-
-def _shape_const(const: Any) -> Any:
-    if isinstance(const, types.CodeType):
-        return _shape(const)
-    if isinstance(const, frozenset):  # `x in {"a", "b"}`: marshal order follows PYTHONHASHSEED
-        return ("frozenset", tuple(sorted(repr(c) for c in const)))
-    return const
-
-
-def _global_names(code: types.CodeType) -> set[str]:
-    names = set(code.co_names)
-    for const in code.co_consts:
-        if isinstance(const, types.CodeType):
-            names |= _global_names(const)
-    return names

@@ -9,7 +9,9 @@ import types
 from pathlib import Path
 
 from sideflow.errors import SourceError
-from sideflow.sources import is_path, load_path
+from sideflow.sources import is_path
+
+from .reimport import reimport
 
 
 def content(path: Path) -> bytes:
@@ -20,12 +22,15 @@ def content(path: Path) -> bytes:
 
 
 class WatchedModule:
-    """One side module and the local modules it imports.
+    """One side module and the local modules it reaches.
 
-    Responsibilities: load the module from its file, remember the content of
-    it and its local imports (files in the same folder or the notebook's), tell
-    whether any changed, and reload into a *new* module object so deleted
-    functions disappear (`importlib.reload` would keep them).
+    Responsibilities: load the module from its file; find the local modules it imports,
+    transitively (files under its folder or the notebook's, also those imported only by
+    another local module or inside a function body); remember every file's content and
+    tell whether any changed; reload into *new* module objects (so deleted functions
+    disappear) the changed modules and every local module that imports them, in import
+    order, cycles included. A failed load is remembered (reported once, retried after the
+    next save); an interrupted one is not (retried before the next cell).
     """
 
     def __init__(self, spec: str, cwd: Path) -> None:
@@ -39,6 +44,7 @@ class WatchedModule:
         self.module: types.ModuleType | None = None
         self.contents: dict[Path, bytes] = {}
         self.locals: dict[Path, str] = {}  # local dependency file -> its module name
+        self.imports: dict[str, set[str]] = {}  # module name -> the local modules it imports
         self.gone: set[Path] = set()  # watched files found missing (reported once)
 
     @property
@@ -46,27 +52,42 @@ class WatchedModule:
         return self.path.name
 
     def load(self) -> types.ModuleType:
-        """(Re)load: changed local dependencies first, then the module; raises SourceError."""
+        """(Re)load the module and the affected local modules; raises SourceError."""
         if not self.path.is_file():
             raise SourceError(
                 self.spec,
                 self.label,
                 "the file is gone (deleted or renamed?): restore it, or attach the new path with %dataflow",
             )
-        before = self.contents
-        # recorded before loading: a failed load is not retried (nor reported again) until saved
-        self.contents = {self.path: content(self.path)}
-        self.contents.update({file: content(file) for file in self.locals if file.is_file()})
-        for file, module_name in self.locals.items():
-            if file in self.contents and before.get(file) != self.contents[file]:
-                load_path(file, module_name)
+        now = {self.path: content(self.path)}
+        now.update({file: content(file) for file in self.locals if file.is_file()})
+        emptied = not now[self.path].strip() and self.contents.get(self.path, b"").strip()
+        if self.module is not None and emptied:
+            self.contents[self.path] = now[self.path]  # reported once; the next save is looked at
+            raise SourceError(
+                self.spec, self.label,
+                "the file is empty (a save in progress, or everything deleted?): keeping every result; "
+                "undo the deletion, or attach another module with %dataflow",
+            )
+        changed = {self.locals[f] for f in self.locals if now.get(f) != self.contents.get(f)}
+        # the module itself is always new: whoever imports it (a cycle) is reloaded too
+        stale = self._importers(changed | {self.name}) - {self.name}
+        files = {name: file for file, name in self.locals.items() if name in stale}
         folder = str(self.path.parent)
         if folder not in sys.path:  # as for a script: its siblings (helpers.py) are importable
             sys.path.insert(0, folder)  # first, as the notebook's own folder ('') is
-        module = load_path(self.path, self.name)
+        try:
+            module = reimport(self.path, self.name, files)
+        except SourceError:
+            self.contents.update(now)  # a broken save is reported once, then waits for the next
+            raise
+        except KeyboardInterrupt:
+            msg = "reloading was interrupted (KeyboardInterrupt); it is tried again before the next cell"
+            raise SourceError(self.spec, self.label, msg) from None
         self.module = module
-        self.locals = self._local_dependencies(module)
-        self.contents.update({file: content(file) for file in self.locals})
+        self.locals, self.imports = _local_closure(module, self.path, {self.path.parent, self.cwd.resolve()})
+        self.contents = now
+        self.contents.update({file: content(file) for file in self.locals if file not in now})
         return module
 
     def changed(self) -> bool:
@@ -85,22 +106,68 @@ class WatchedModule:
                 return True
         return False
 
-    def _local_dependencies(self, module: types.ModuleType) -> dict[Path, str]:
-        folders = {self.path.parent, self.cwd.resolve()}
-        found: dict[Path, str] = {}
-        for value in vars(module).values():
-            dep = (
-                value
-                if isinstance(value, types.ModuleType)
-                else sys.modules.get(getattr(value, "__module__", None) or "")
-            )
-            file = getattr(dep, "__file__", None)
-            if dep is None or dep is module or not file:
-                continue
-            path = Path(file).resolve()
-            if path.parent in folders and path.suffix == ".py" and path != self.path:
-                found[path] = dep.__name__
+    def _importers(self, names: set[str]) -> set[str]:
+        """The modules named and every local module that imports one of them, transitively."""
+        found = set(names)
+        grew = True
+        while grew:
+            grew = False
+            for module, deps in self.imports.items():
+                if module not in found and deps & found:
+                    found.add(module)
+                    grew = True
         return found
+
+
+def _local_closure(
+    module: types.ModuleType, path: Path, folders: set[Path]
+) -> tuple[dict[Path, str], dict[str, set[str]]]:
+    """Every local module reachable from `module`: file -> name, and who imports whom."""
+    files: dict[Path, str] = {}
+    imports: dict[str, set[str]] = {}
+    pending = [module]
+    while pending:
+        current = pending.pop()
+        deps = imports.setdefault(current.__name__, set())
+        for dep in _direct_dependencies(current):
+            file = Path(dep.__file__ or "").resolve()
+            if file.suffix != ".py" or not any(f == file.parent or f in file.parents for f in folders):
+                continue
+            deps.add(dep.__name__)
+            if file != path and file not in files:
+                files[file] = dep.__name__
+                pending.append(dep)
+    return files, imports
+
+
+def _direct_dependencies(module: types.ModuleType) -> list[types.ModuleType]:
+    """Modules bound in its namespace, the modules of the objects it imported, and
+    modules its functions import in their bodies."""
+    found: list[types.ModuleType] = []
+    for value in list(vars(module).values()):
+        dep = value if isinstance(value, types.ModuleType) else sys.modules.get(
+            getattr(value, "__module__", None) or ""
+        )
+        if dep is not None and dep is not module and getattr(dep, "__file__", None):
+            found.append(dep)
+        code = getattr(value, "__code__", None)
+        if isinstance(code, types.CodeType) and getattr(value, "__module__", None) == module.__name__:
+            for name in _imported_names(code):
+                used = sys.modules.get(name)
+                if used is not None and used is not module and getattr(used, "__file__", None):
+                    found.append(used)
+    return found
+
+
+def _imported_names(code: types.CodeType) -> set[str]:
+    """Names the code uses (an `import x` in a function body names `x`); nested code too.
+
+    Over-approximates: a name that is also a local module's is a harmless extra watch."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _imported_names(const)
+    return names
 
 
 def _import_location(name: str) -> tuple[Path, str]:

@@ -13,11 +13,13 @@ from sideflow.errors import DataflowError, NodeError
 from sideflow.sources import Source, from_module
 
 from .reload import WatchedModule
+from .staleness import Tracker
 from .states import State, missing_inputs, node_states
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
 
+    from .explain import RunPlan, Why
     from .widget import GraphWidget
 
 Printer = Callable[[str], None]
@@ -29,8 +31,8 @@ class Session:
 
     Responsibilities: keep the attached modules and `%%dataflow` cells; rebuild the
     DAG when one changes, keeping the last good DAG when the new one is broken;
-    hold results, durations and errors; mark exactly the changed nodes and their
-    descendants stale; run requests reusing fresh results; drive the widget.
+    hold results, durations and errors; tell the `Tracker` (staleness.py) what ran
+    and what changed; run requests reusing fresh results; drive the widget.
     """
 
     def __init__(
@@ -59,8 +61,7 @@ class Session:
         self.error = ""  # the last rebuild problem; "" when the DAG is current
         self.last_ran: list[str] = []
         self._print = printer
-        self._stale: set[str] = set()
-        self._computed_with: dict[str, str] = {}  # node -> code hash its result was computed with
+        self._tracker = Tracker()  # what each result was computed with: stale nodes and why
         self._input_seen: dict[str, Any] = {}  # input values as of the last check, by identity
         self._running: set[str] = set()  # several at once on an executor
         self._widget: GraphWidget | None = None
@@ -86,11 +87,19 @@ class Session:
             self._push(force=True)
 
     def set_config(self, config: Mapping[str, Any]) -> bool:
-        """Replace the config and rebuild (variants and config values may change)."""
+        """Replace the config and rebuild (variants and config values may change).
+
+        Results that read a changed value turn stale; a config that breaks the DAG is
+        not taken (the session stays exactly as it was)."""
+        before = self._config
         self._config = dict(config)
-        for name in list(self.results):  # any result may depend on a config value
-            self._computed_with.pop(name, None)
-        return self.rebuild(fix="correct the config with flow.set_config({...})")
+        if not self.rebuild(fix="correct the config with flow.set_config({...})"):
+            self._config = before
+            return False
+        self._tracker.replaced(k for k in {*before, *self._config} if not _same(before.get(k, _NONE),
+                                                                              self._config.get(k, _NONE)))
+        self._push(force=True)
+        return True
 
     def check(self) -> bool:
         """Before each cell: reload changed modules (by content) and rebuild. Cheap when
@@ -98,7 +107,9 @@ class Session:
         changed = [w for w in self.watched if w.changed()]
         loaded = [self._load(w) for w in changed]
         rebuilt = bool(changed) and all(loaded) and self.rebuild()
-        if self._note_inputs() and not rebuilt:
+        noted = self._note_inputs()
+        rebound = self.dataflow is not None and not rebuilt and self._tracker.rebound(self.dataflow.graph)
+        if (noted or rebound) and not rebuilt:
             self._push(force=True)
         return rebuilt
 
@@ -166,22 +177,10 @@ class Session:
     def _adopt(self, flow: Dataflow) -> None:
         """Take a new graph: results whose code (or upstream) changed turn stale."""
         graph = flow.graph
-        changed = set()
-        for name in list(self.results):
-            node = graph.nodes.get(name)
-            if node is None:
+        for name in [*self.results, *self.errors]:
+            if name not in graph.nodes:
                 self._forget(name)
-                changed.add(name)
-            elif node.code_hash != self._computed_with.get(name):
-                changed.add(name)
-        for name in list(self.errors):
-            if name not in graph.nodes or graph.nodes[name].code_hash != self._computed_with.get(name):
-                del self.errors[name]
-        if self.dataflow is not None:  # a name that moved between input and node changed too
-            old = self.dataflow.graph
-            changed |= (set(old.inputs) & set(graph.nodes)) | (set(old.nodes) & set(graph.inputs))
-        affected = changed | graph.descendants(n for n in changed if n in graph)
-        self._stale = (self._stale | affected) & set(self.results)
+        self._tracker.rebuilt(graph)
         self.dataflow = flow
         self.error = ""
         if self._widget is not None:
@@ -189,8 +188,9 @@ class Session:
             self._push(force=True)
 
     def _forget(self, name: str) -> None:
-        for record in (self.results, self.durations, self._computed_with):
+        for record in (self.results, self.durations, self.errors):
             record.pop(name, None)
+        self._tracker.forget(name)
 
     # -- running -------------------------------------------------------------------
     def run(
@@ -292,7 +292,21 @@ class Session:
         return self.dataflow
 
     def _fresh(self) -> set[str]:
-        return set(self.results) - self._stale - set(self.errors)
+        if self.dataflow is None:
+            return set()
+        stale = self._tracker.stale(self.dataflow.graph)
+        return {n for n in self.results if n not in stale} - set(self._errors_standing(stale))
+
+    def _errors_standing(self, stale: Mapping[str, Any]) -> dict[str, BaseException]:
+        """Errors that still apply: an error whose code or upstream changed since is dropped
+        (the node turns stale, or idle when it never had a result)."""
+        if self.dataflow is None:
+            return {}
+        graph = self.dataflow.graph
+        for name in [n for n in self.errors if not self._tracker.error_applies(graph, n, stale)]:
+            del self.errors[name]
+            self._tracker.errors.pop(name, None)
+        return self.errors
 
     def _provided(self) -> set[str]:
         return set(self.inputs) | set(self.config)
@@ -307,8 +321,7 @@ class Session:
         self._input_seen = dict(self.inputs)
         if not changed and not gone:
             return False
-        graph = self.dataflow.graph
-        self._stale |= graph.descendants(n for n in (*changed, *gone) if n in graph) & set(self.results)
+        self._tracker.replaced([*changed, *gone])
         return True
 
     # -- state and display ---------------------------------------------------------
@@ -317,10 +330,38 @@ class Session:
         """Node name -> state (see DESIGN.md): input, idle, running, fresh, stale, error, missing-input."""
         if self.dataflow is None:
             return {}
-        states = node_states(self.dataflow.graph, self._fresh(), self._stale, self.errors, self._provided())
+        graph = self.dataflow.graph
+        stale = self._tracker.stale(graph)
+        errors = self._errors_standing(stale)
+        fresh = {n for n in self.results if n not in stale and n not in errors}
+        states = node_states(graph, fresh, stale, errors, self._provided())
         for name in self._running:
             states[name] = "running"
         return states
+
+    def why(self, name: str) -> Why:
+        """Why `name` is in its state: for a stale node, each reason (its code, a helper
+        at file:line, a module value, a replaced input, an upstream result, the config)."""
+        from .explain import why
+
+        flow = self._current()
+        flow._check_known([name])
+        state = self.states[name]
+        stale = self._tracker.stale(flow.graph)
+        fresh, provided = self._fresh(), self._provided()
+        missing = missing_inputs(flow.graph, name, fresh, provided) if name in flow.graph.nodes else [name]
+        return why(flow.graph, name, state, stale, self.errors, missing)
+
+    def plan(self, outputs: str | Sequence[str]) -> RunPlan:
+        """What `flow.run(outputs)` would compute now, what it would reuse, and why."""
+        from .explain import plan
+
+        flow = self._current()
+        wanted = [outputs] if isinstance(outputs, str) else list(outputs)
+        flow._check_known(wanted)
+        stale = self._tracker.stale(flow.graph)
+        errors = self._errors_standing(stale)
+        return plan(flow.graph, wanted, self._fresh(), stale, errors, self._provided())
 
     @property
     def widget(self) -> GraphWidget:
@@ -378,6 +419,19 @@ class Session:
         return f"Session({self.name}: {' + '.join(labels)}: {sizes}; {shown})"
 
 
+_NONE = object()
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Config values compared by value where that gives a plain answer, else by identity."""
+    if a is b:
+        return True
+    try:
+        return bool(a == b) and type(a) is type(b)
+    except Exception:  # arrays, frames: ambiguous truth values
+        return False
+
+
 class _Ran:
     """Hooks for a what-if run: note which nodes ran, store nothing."""
 
@@ -406,8 +460,8 @@ class _Recorder:
     def after_node(self, name: str, result: Any, seconds: float, error: BaseException | None) -> None:
         session = self.session
         session._running.discard(name)
-        node = session._current().graph.nodes[name]
-        session._computed_with[name] = node.code_hash
+        # O(parents): descendants computed from the old value are found stale when asked
+        session._tracker.computed(session._current().graph, name, ok=error is None, now=time.time())
         if error is not None:
             session.errors[name] = error
             session.durations.pop(name, None)
@@ -415,8 +469,4 @@ class _Recorder:
             session.errors.pop(name, None)
             session.results[name] = result
             session.durations[name] = seconds
-            session._stale.discard(name)
-            # a recomputed value invalidates results computed from the old one
-            below = session._current().graph.descendants([name])
-            session._stale |= below & set(session.results)
         session._push()

@@ -38,8 +38,9 @@ step() {
 step "ruff" ruff check .
 step "mypy" mypy
 
-# Unit and IPython tests: everything under tests/ except the browser tests.
-ALLOW_EMPTY=1 step "tests" python -m pytest tests -m "not browser"
+# Unit and IPython tests: everything under tests/ except the browser tests (and the
+# long nightly property runs: `python -m pytest tests -m nightly`).
+ALLOW_EMPTY=1 step "tests" python -m pytest tests -m "not browser and not nightly"
 
 # The notebooks run top to bottom in a kernel and must reproduce their saved
 # outputs. They run in a copy, so files they write (%%writefile, caches) never

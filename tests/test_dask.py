@@ -158,12 +158,9 @@ def test_a_worker_with_stale_code_is_refused(
     dask_client: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A module installed on the workers (shipped by reference) that they imported before an edit."""
-    from sideflow import dask_ship
-
     module = tmp_path / "dask_installed_mod.py"
     module.write_text("def y(x: int) -> int:\n    return x + 1\n")
-    installed = (*dask_ship._installed_roots(), str(tmp_path))
-    monkeypatch.setattr(dask_ship, "_installed_roots", lambda: installed)
+    _pretend_installed(monkeypatch, "dask_installed_mod")
     monkeypatch.syspath_prepend(str(tmp_path))
     dask_client.run(exec, f"import sys; sys.path.insert(0, {str(tmp_path)!r})")
     try:
@@ -237,13 +234,18 @@ def test_a_worker_that_cannot_load_a_function_says_so(
     dask_client: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An "installed" module (shipped by name) that the workers do not have."""
-    from sideflow import dask_ship
-
     (tmp_path / "dask_missing_mod.py").write_text("def y(x: int) -> int:\n    return x + 1\n")
-    installed = (*dask_ship._installed_roots(), str(tmp_path))
-    monkeypatch.setattr(dask_ship, "_installed_roots", lambda: installed)
+    _pretend_installed(monkeypatch, "dask_missing_mod")
     monkeypatch.syspath_prepend(str(tmp_path))
     flow = sideflow.Dataflow(importlib.import_module("dask_missing_mod"))
     with pytest.raises(ClusterError, match=r"node 'y' \(dask_missing_mod.py:1\): the worker cannot load "
                                            r"its function \(ModuleNotFoundError"):
         flow.run("y", inputs={"x": 1}, executor=dask_client)
+
+
+def _pretend_installed(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Ship this module by name, as an installed package would be."""
+    from sideflow import dask_ship
+
+    shipped = dask_ship.ships_by_value
+    monkeypatch.setattr(dask_ship, "ships_by_value", lambda mod: mod.__name__ != name and shipped(mod))

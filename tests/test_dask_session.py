@@ -87,11 +87,14 @@ def test_an_edit_reaches_the_workers_and_fresh_futures_are_reused(session: Sessi
     assert session.last_ran == ["fast", "total"]
 
 
-def test_a_local_run_fetches_values_kept_on_the_cluster(session: Session) -> None:
+def test_a_local_run_fetches_values_kept_on_the_cluster(session: Session, tmp_path: Path) -> None:
     session.run("total")
-    session.executor = None
-    session._stale.add("total")  # force a local recompute that reads slow's cluster future
-    assert session.run("total") == {"total": 23}
+    assert isinstance(session.results["slow"], Future)
+    source = (tmp_path / "dask_side.py").read_text().replace("return slow + fast", "return slow - fast")
+    (tmp_path / "dask_side.py").write_text(source)
+    session.check()
+    session.executor = None  # total runs here, reading slow and fast from the cluster
+    assert session.run("total") == {"total": 17}
     assert session.last_ran == ["total"]
 
 

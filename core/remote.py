@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 
@@ -35,3 +35,16 @@ def checked_value(value: Any) -> Any:
     if dask is not None and dask.is_dask_collection(value) and hasattr(value, "_meta"):
         return value._meta
     return value
+
+
+def lost_futures(values: Mapping[str, Any]) -> list[str]:
+    """Names whose value is a cluster future whose data is gone (its client closed, the
+    cluster restarted or lost it): a notebook session forgets them and recomputes."""
+    distributed = sys.modules.get("distributed")
+    if distributed is None:
+        return []
+    return [
+        name for name, value in values.items()
+        if isinstance(value, distributed.Future)
+        and (value.status != "finished" or value.client.status not in ("running", "connecting"))
+    ]

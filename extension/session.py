@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sideflow import Dataflow
 from sideflow.errors import DataflowError, NodeError
+from sideflow.remote import lost_futures
 from sideflow.sources import Source, from_module
 
 from .reload import WatchedModule
@@ -220,6 +221,8 @@ class Session:
         self._note_inputs()
         wanted = [outputs] if isinstance(outputs, str) else list(outputs)
         given = {k: v for k, v in self.inputs.items() if k not in flow.graph.nodes}
+        for name in lost_futures(self.results):  # kept on a cluster that lost them: recompute
+            self._forget(name)
         fresh = self._fresh()
         self.last_ran = []
         if overrides:

@@ -127,3 +127,17 @@ def test_a_click_on_a_node_failing_on_a_worker_shows_the_users_frame(
     assert preview["status"] == "error" and session.states["fast"] == "error"
     assert "ZeroDivisionError" in preview["summary"] and "dask_side.py:12" in preview["summary"]
     assert "return x / 0" in preview["html"]  # the user's line, read from the notebook's file
+
+
+def test_values_lost_with_their_client_are_recomputed(tmp_path: Path, dask_cluster: Any) -> None:
+    (tmp_path / "dask_side.py").write_text(textwrap.dedent(MODULE))
+    first = Client(dask_cluster)
+    session = Session(["dask_side.py"], inputs={"x": 2}, cwd=tmp_path, printer=lambda _: None,
+                      executor=first)
+    session.run("total")
+    first.close()  # the notebook restarted its client: the cluster dropped the kept values
+    with Client(dask_cluster) as second:
+        session.executor = second
+        assert session.run(["total", "slow"]) == {"total": 23, "slow": 20}
+        assert {"slow", "fast"} <= set(session.last_ran)  # lost with the first client: recomputed
+        assert session.results["fast"].client is second

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sideflow import Dataflow
 from sideflow.errors import DataflowError, NodeError
-from sideflow.remote import lost_futures
+from sideflow.remote import is_dask_client, lost_futures
 from sideflow.sources import Source, from_module
 
 from .reload import WatchedModule
@@ -67,6 +67,7 @@ class Session:
         self._running: set[str] = set()  # several at once on an executor
         self._widget: GraphWidget | None = None
         self._pushed = 0.0
+        self._on_cluster = False  # during a Dask run: every state change is pushed
         self.attach(modules)
 
     # -- building ------------------------------------------------------------------
@@ -232,9 +233,11 @@ class Session:
                 wanted, given, {**reuse, **overrides}, hooks=[_Ran(self.last_ran)], executor=executor
             )
         reuse = {n: self.results[n] for n in fresh}
+        self._on_cluster = is_dask_client(executor)
         try:
             return flow.run(wanted, given, reuse, hooks=[_Recorder(self)], executor=executor)
         finally:
+            self._on_cluster = False
             self._running.clear()
             self._push(force=True)
 
@@ -402,7 +405,8 @@ class Session:
 
     def _push(self, force: bool = False) -> None:
         now = time.perf_counter()
-        if self._widget is None or (not force and now - self._pushed < _PUSH_EVERY):
+        every = 0.0 if self._on_cluster else _PUSH_EVERY  # cluster completions are sparse: show each
+        if self._widget is None or (not force and now - self._pushed < every):
             return
         self._pushed = now
         self._widget.update(states=self.states, durations=self.durations)

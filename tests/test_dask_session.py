@@ -69,7 +69,6 @@ def test_widget_states_are_live_during_a_cluster_run(session: Session, monkeypat
         update(**changes)
 
     monkeypatch.setattr(widget, "update", record)
-    monkeypatch.setattr("sideflow.extension.session._PUSH_EVERY", 0.0)
     session.run("total")
     assert any(s["slow"] == "running" and s["fast"] == "fresh" for s in seen)  # fast done first
     assert seen[-1]["total"] == "fresh"

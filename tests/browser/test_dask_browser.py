@@ -4,7 +4,6 @@ clicks run on the workers, node states turn running and fresh live as Dask tasks
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest

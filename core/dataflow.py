@@ -11,7 +11,7 @@ from .errors import InputError, InputTypeError, MissingInputError, UnknownOutput
 from .execute import NodeHooks, Plan, make_plan, run_plan
 from .graph import Graph, Input
 from .node import Node
-from .remote import checked_value, fetch_futures, is_dask_client
+from .remote import UNCHECKED, checked_value, fetch_futures, is_dask_client
 from .sources import Source, SourceLike, to_source
 from .typecheck import describe, value_matches
 
@@ -176,6 +176,8 @@ class Dataflow:
             if name in overrides:
                 continue
             value = checked_value(values[name])  # a Dask collection: its partitions' type
+            if value is UNCHECKED:  # a Dask future: its value is on the cluster
+                continue
             for annotation, consumer in uses:
                 if not value_matches(value, annotation):
                     node = self.graph.nodes[consumer]

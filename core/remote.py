@@ -28,12 +28,19 @@ def fetch_futures(values: dict[str, Any], names: Iterable[str]) -> None:
         values.update(client.gather(futures))
 
 
+UNCHECKED: Any = object()  # `checked_value` of a value that cannot be checked here
+
+
 def checked_value(value: Any) -> Any:
     """What an input's type check looks at: for a Dask collection, its partitions' type
-    (its `_meta`: a dask DataFrame passes where pandas code declares `pd.DataFrame`)."""
+    (its `_meta`: a dask DataFrame passes where pandas code declares `pd.DataFrame`);
+    UNCHECKED for a cluster future (`client.scatter(df)`): fetching it to check is no check."""
     dask = sys.modules.get("dask")
     if dask is not None and dask.is_dask_collection(value) and hasattr(value, "_meta"):
         return value._meta
+    distributed = sys.modules.get("distributed")
+    if distributed is not None and isinstance(value, distributed.Future):
+        return UNCHECKED
     return value
 
 

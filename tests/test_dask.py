@@ -249,3 +249,32 @@ def _pretend_installed(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
 
     shipped = dask_ship.ships_by_value
     monkeypatch.setattr(dask_ship, "ships_by_value", lambda mod: mod.__name__ != name and shipped(mod))
+
+
+def test_scattered_inputs_are_read_on_the_cluster_or_fetched_for_a_local_run(dask_client: Client) -> None:
+    flow, inputs = _notebook_case("marketing")
+    local = flow.run(["blended_cost_per_signup", "spend_zscore"], inputs=inputs)
+    scattered = dask_client.scatter(inputs)  # the user's own futures, already on the workers
+    for executor in (dask_client, None):
+        out = flow.run(["blended_cost_per_signup", "spend_zscore"], inputs=scattered, executor=executor)
+        assert out["blended_cost_per_signup"] == local["blended_cost_per_signup"]
+        pd.testing.assert_series_equal(out["spend_zscore"], local["spend_zscore"])
+
+
+def test_same_values_as_hamiltons_dask_adapter(dask_client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    from hamilton import base, driver
+    from hamilton.plugins import h_dask
+
+    monkeypatch.syspath_prepend(str(NOTEBOOKS))  # Hamilton pickles functions by name
+    dask_client.run(exec, f"import sys; sys.path.insert(0, {str(NOTEBOOKS)!r})")
+    try:
+        flow, inputs = _notebook_case("features_pandas")
+        module = importlib.import_module("features_pandas")
+        adapter = h_dask.DaskGraphAdapter(dask_client, base.DictResult(), use_delayed=True)
+        names = list(flow.nodes)
+        theirs = driver.Driver({}, module, adapter=adapter).execute(names, inputs=inputs)
+        ours = sideflow.Dataflow(module).run(names, inputs=inputs, executor=dask_client)
+        for name in names:
+            _assert_same(ours[name], theirs[name])
+    finally:
+        dask_client.run(exec, f"import sys; sys.path.remove({str(NOTEBOOKS)!r})")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 import uuid
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -80,7 +81,7 @@ def _compute_remote(
     given = {p for step in remote for p in _reads(step) if p not in names}
     large = {p: values[p] for p in given if not isinstance(values[p], distributed.Future)
              and _size(values[p]) > _SCATTER_BYTES}
-    scattered = client.scatter(large, hash=False) if large else {}
+    scattered = _scatter(client, large) if large else {}
     for name in given:
         value = scattered.get(name, values[name])
         if isinstance(value, distributed.Future):
@@ -209,6 +210,27 @@ def _trim_traceback(exc: BaseException, step: Step) -> None:
         tb = tb.tb_next
     if tb is not None:
         exc.__traceback__ = tb
+
+
+# client -> {content token: future}: a large input sent once stays on the cluster for the
+# next runs (a notebook session reruns with the same inputs); the token is of the content,
+# so an input edited in place is sent again, never read stale.
+_sent: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
+_SENT_PER_CLIENT = 16
+
+
+def _scatter(client: Any, large: dict[str, Any]) -> dict[str, Any]:
+    from dask.base import tokenize
+
+    sent = _sent.setdefault(client, {})
+    tokens = {name: f"sideflow-input-{tokenize(value)}" for name, value in large.items()}
+    new = {tokens[n]: v for n, v in large.items()
+           if tokens[n] not in sent or sent[tokens[n]].status != "finished"}
+    if new:
+        sent.update(client.scatter(new, hash=False))  # keys are the tokens given here
+        while len(sent) > _SENT_PER_CLIENT:
+            sent.pop(next(iter(sent)))
+    return {name: sent[tokens[name]] for name in large}
 
 
 def _collection_steps(plan: Plan, values: dict[str, Any], is_collection: Callable[[Any], bool]) -> set[str]:

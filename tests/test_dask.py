@@ -278,3 +278,24 @@ def test_same_values_as_hamiltons_dask_adapter(dask_client: Client, monkeypatch:
             _assert_same(ours[name], theirs[name])
     finally:
         dask_client.run(exec, f"import sys; sys.path.remove({str(NOTEBOOKS)!r})")
+
+
+def test_a_large_input_is_sent_once_and_again_after_an_edit(dask_client: Client, tmp_path: Path) -> None:
+    log = tmp_path / "unpickled.log"
+    log.touch()
+    blob = dask_work.Payload("input", os.urandom(300_000), str(log))
+    flow = sideflow.Dataflow(dask_work)
+
+    def on_workers() -> int:  # unpickled there (the client's own are dask's tokenizer checking)
+        return sum(1 for line in log.read_text().splitlines() if int(line.split()[1]) != os.getpid())
+
+    def run_and_count() -> tuple[int, int]:
+        before = on_workers()
+        out = flow.run("measured", inputs={"blob": blob}, executor=dask_client)["measured"]
+        return out, on_workers() - before
+
+    assert run_and_count()[0] == 300_000
+    assert run_and_count() == (300_000, 0)  # still on the cluster: not sent again
+    blob.data = os.urandom(200_000)  # edited in place: another content, sent again
+    out, sent = run_and_count()
+    assert out == 200_000 and sent >= 1

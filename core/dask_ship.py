@@ -10,10 +10,13 @@ worker has another version of one, the worker's fingerprint check refuses the re
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import types
+from collections import ChainMap
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from .dask_task import NodeSpec
 from .execute import Step
@@ -31,11 +34,37 @@ def specs_for(steps: Sequence[Step]) -> dict[str, NodeSpec]:
     files = tuple((m.__name__, os.path.abspath(m.__file__ or "")) for m in shipped)
     return {
         step.node.name: NodeSpec(
-            step.node.name, step.node.location, cloudpickle.dumps(step.node.func), step.node.code_hash,
+            step.node.name, step.node.location, dumps(step.node.func), step.node.code_hash,
             len(step.args), step.keywords, (*step.args, *step.keywords), files,
         )
         for step in steps
     }
+
+
+def dumps(func: object) -> bytes:
+    """cloudpickle, keeping each code object's file name (cloudpickle 3.1 writes
+    `<dynamic-code>`), so workers' tracebacks show the user's files and lines, and the
+    fingerprint sees the same files on both sides."""
+    import io
+
+    buffer = io.BytesIO()
+    _pickler()(buffer).dump(func)
+    return buffer.getvalue()
+
+
+@functools.cache
+def _pickler() -> type:
+    import cloudpickle
+    from cloudpickle import cloudpickle as internals
+
+    def code_reduce(code: types.CodeType) -> tuple[Any, tuple[Any, ...]]:
+        rebuild, args = internals._code_reduce(code)
+        return rebuild, tuple(code.co_filename if arg == "<dynamic-code>" else arg for arg in args)
+
+    class KeepFiles(cloudpickle.Pickler):  # type: ignore[misc]
+        dispatch_table = ChainMap({types.CodeType: code_reduce}, cloudpickle.Pickler.dispatch_table)
+
+    return KeepFiles
 
 
 def user_modules(funcs: Iterable[object]) -> list[types.ModuleType]:

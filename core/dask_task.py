@@ -29,7 +29,7 @@ class NodeSpec(NamedTuple):
     args: int  # how many of the values are positional; the rest are `keywords`
     keywords: tuple[str, ...]
     names: tuple[str, ...]  # every value's name, for error messages
-    files: tuple[tuple[str, str], ...]  # module -> file of the code shipped by value
+    files: tuple[tuple[str, str], ...]  # module -> file of the modules shipped by value
 
     def __repr__(self) -> str:  # Dask logs a failed task's arguments: not the bytes
         return f"<sideflow node {self.name} ({self.location})>"
@@ -83,8 +83,6 @@ def _load(blob: bytes, files: tuple[tuple[str, str], ...]) -> tuple[Callable[...
     if hit is not None:
         return hit
     func = pickle.loads(blob)  # cloudpickle's output loads with pickle (cloudpickle installed)
-    if files:
-        restore_files(func, dict(files))
     with _lock:
         loaded = (func, _fingerprint_shipped(func, files))
         if len(_loaded) >= _CACHE_SIZE:
@@ -110,47 +108,3 @@ def _fingerprint_shipped(func: Callable[..., Any], files: tuple[tuple[str, str],
         for name, stand_in in added:
             if sys.modules.get(name) is stand_in:
                 del sys.modules[name]
-
-
-def restore_files(func: Any, files: dict[str, str]) -> None:
-    """Give code shipped by value its file back (cloudpickle writes `<dynamic-code>`), so
-    tracebacks point at the user's lines and the fingerprint sees the same local helpers."""
-    seen: set[int] = set()
-    pending = [func]
-    while pending:
-        item = pending.pop()
-        if id(item) in seen:
-            continue
-        seen.add(id(item))
-        if isinstance(item, type):
-            pending.extend(v for v in vars(item).values() if isinstance(v, (types.FunctionType, type)))
-            continue
-        if not isinstance(item, types.FunctionType):
-            continue
-        file = files.get(item.__module__)
-        if file and item.__code__.co_filename == _DYNAMIC:
-            item.__code__ = _refile(item.__code__, file)
-        pending.extend(
-            v for v in item.__globals__.values()
-            if isinstance(v, (types.FunctionType, type)) and getattr(v, "__module__", None) in files
-        )
-        pending.extend(cell.cell_contents for cell in item.__closure__ or () if _filled(cell))
-        wrapped = getattr(item, "__wrapped__", None)
-        if wrapped is not None:
-            pending.append(wrapped)
-
-
-_DYNAMIC = "<dynamic-code>"
-
-
-def _refile(code: types.CodeType, file: str) -> types.CodeType:
-    consts = tuple(_refile(c, file) if isinstance(c, types.CodeType) else c for c in code.co_consts)
-    return code.replace(co_filename=file, co_consts=consts)
-
-
-def _filled(cell: Any) -> bool:
-    try:
-        cell.cell_contents  # noqa: B018  # an empty cell raises
-    except ValueError:
-        return False
-    return True

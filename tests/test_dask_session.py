@@ -4,6 +4,7 @@ states from the cluster, edits reaching the workers, `%dataflow --executor`."""
 from __future__ import annotations
 
 import os
+import re
 import textwrap
 import time
 from collections.abc import Iterator
@@ -140,3 +141,18 @@ def test_values_lost_with_their_client_are_recomputed(tmp_path: Path, dask_clust
         assert session.run(["total", "slow"]) == {"total": 23, "slow": 20}
         assert {"slow", "fast"} <= set(session.last_ran)  # lost with the first client: recomputed
         assert session.results["fast"].client is second
+
+
+def test_dataflow_cells_run_on_the_cluster_with_their_frames(shell: Shell, dask_client: Client) -> None:
+    shell.write("dask_side.py", MODULE)
+    shell.ns["client"] = dask_client
+    shell.ok("%dataflow dask_side.py --executor client --no-widget\nflow.inputs['x'] = 1")
+    shell.ok("%%dataflow\ndef remote_pid(fast: int) -> int:\n    import os\n    return os.getpid()\n")
+    shell.ok("pid = flow.run('remote_pid')['remote_pid']")
+    assert shell.ns["pid"] in dask_client.run(os.getpid).values()
+    shell.ok("%%dataflow\ndef broken(fast: int) -> float:\n    return fast / 0\n")
+    out, result = shell.run("flow.run('broken')")
+    assert not result.success
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", out)  # IPython colours the traceback
+    assert "NodeError: node 'broken' (function broken, <dataflow In [" in plain
+    assert "return fast / 0" in plain  # the cell's own line, first in the traceback

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .build import build_graph
 from .errors import InputError, InputTypeError, MissingInputError, UnknownOutputError
@@ -17,6 +17,8 @@ from .typecheck import describe, value_matches
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
+
+    from distributed import Client
 
     from .render import Drawing
 
@@ -106,7 +108,7 @@ class Dataflow:
         inputs: Mapping[str, Any] | None = None,
         overrides: Mapping[str, Any] | None = None,
         hooks: Sequence[NodeHooks] = (),
-        executor: Executor | None = None,
+        executor: Executor | Client | None = None,
     ) -> dict[str, Any]:
         """Compute `outputs` (a name or a list) and return them as a dict.
 
@@ -146,7 +148,7 @@ class Dataflow:
         if executor is not None:
             from .parallel import run_parallel
 
-            return run_parallel(plan, values, executor, (*self.hooks, *hooks))
+            return run_parallel(plan, values, cast("Executor", executor), (*self.hooks, *hooks))
         return run_plan(plan, values, (*self.hooks, *hooks))
 
     def frame(self, outputs: str | Sequence[str], **run_args: Any) -> Any:

@@ -13,6 +13,7 @@ from .dataflow import Dataflow
 from .decorators import config, tag
 from .errors import (
     BuildError,
+    ClusterError,
     DataflowError,
     InputError,
     InputTypeError,
@@ -20,6 +21,7 @@ from .errors import (
     NodeError,
     Problem,
     SourceError,
+    StaleCodeError,
     UnknownOutputError,
 )
 from .execute import NodeHooks
@@ -31,6 +33,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BuildError",
+    "ClusterError",
     "Dataflow",
     "DataflowError",
     "Input",
@@ -43,6 +46,7 @@ __all__ = [
     "Param",
     "Problem",
     "SourceError",
+    "StaleCodeError",
     "UnknownOutputError",
     "config",
     "load_ipython_extension",

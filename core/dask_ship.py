@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from .dask_task import NodeSpec
+from .errors import ClusterError
 from .execute import Step
 from .values import is_local_code
 
@@ -34,11 +35,28 @@ def specs_for(steps: Sequence[Step]) -> dict[str, NodeSpec]:
     files = tuple((m.__name__, os.path.abspath(m.__file__ or "")) for m in shipped)
     return {
         step.node.name: NodeSpec(
-            step.node.name, step.node.location, dumps(step.node.func), step.node.code_hash,
+            step.node.name, step.node.location, _blob(step), _checkable_hash(step),
             len(step.args), step.keywords, (*step.args, *step.keywords), files,
         )
         for step in steps
     }
+
+
+def _blob(step: Step) -> bytes:
+    try:
+        return dumps(step.node.func)
+    except Exception as exc:  # a module-level lock, connection, open file the function reads
+        raise ClusterError(
+            step.node.name, step.node.location,
+            f"its function cannot be sent to the workers ({type(exc).__name__}: {exc})",
+            "create that object inside the function (or in a helper it calls), so each worker makes its own",
+        ) from exc
+
+
+def _checkable_hash(step: Step) -> str:
+    """The hash the worker must reproduce; "" (not checked) when the fingerprint holds
+    values known only by identity here (`Fingerprint.unknown`), which no worker can match."""
+    return "" if step.node.fingerprint.unknown else step.node.code_hash
 
 
 def dumps(func: object) -> bytes:

@@ -1,8 +1,9 @@
 """What runs on a Dask worker for one node: load the shipped function, check its code, call it.
 
 Kept apart from the client side (`dask_run`) so a worker imports only this and the
-fingerprint code. Functions arrive as cloudpickle bytes: the notebook's side modules by
-value, so a worker runs the code the notebook has now, even one that cannot import them.
+fingerprint code. Functions arrive as cloudpickle bytes (see `dask_ship`): the notebook's
+side modules by value, so a worker runs the code the notebook has now, even one that
+cannot import them.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ class NodeSpec(NamedTuple):
     name: str
     location: str
     blob: bytes  # cloudpickle of the node's function
-    code_hash: str  # what the client computed: the worker must compute the same
+    code_hash: str  # what the client computed: the worker must compute the same ("": unchecked)
     args: int  # how many of the values are positional; the rest are `keywords`
     keywords: tuple[str, ...]
     names: tuple[str, ...]  # every value's name, for error messages
@@ -50,7 +51,7 @@ def run_node(spec: NodeSpec, *values: Any) -> Any:
             spec.name, spec.location, f"the worker cannot load its function ({type(exc).__name__}: {exc})",
             "install the same packages on the workers as here (sideflow ships only your own modules)",
         ) from exc
-    if found != spec.code_hash:
+    if spec.code_hash and found != spec.code_hash:
         where = getattr(getattr(func, "__code__", None), "co_filename", getattr(func, "__module__", "?"))
         raise StaleCodeError(spec.name, spec.location, spec.code_hash, found, str(where))
     try:

@@ -299,3 +299,14 @@ def test_a_large_input_is_sent_once_and_again_after_an_edit(dask_client: Client,
     blob.data = os.urandom(200_000)  # edited in place: another content, sent again
     out, sent = run_and_count()
     assert out == 200_000 and sent >= 1
+
+
+def test_a_function_that_cannot_be_sent_says_why(dask_client: Client, tmp_path: Path) -> None:
+    side = tmp_path / "dask_locked.py"
+    side.write_text("import threading\n\nLOCK = threading.Lock()\n\n"
+                    "def guarded(x: int) -> int:\n    with LOCK:\n        return x\n")
+    flow = sideflow.Dataflow(str(side))
+    with pytest.raises(ClusterError, match=r"node 'guarded' \(dask_locked.py:5\): its function cannot be "
+                                           r"sent to the workers \(TypeError: cannot pickle"):
+        flow.run("guarded", inputs={"x": 1}, executor=dask_client)
+    assert flow.run("guarded", inputs={"x": 1}) == {"guarded": 1}  # locally it runs as before

@@ -36,7 +36,8 @@ def run_on_dask(
 
     Hooks get `before_node` when a node's inputs are ready (it is queued or running on
     the cluster) and `after_node` when it finished; `result` is the value for outputs
-    and a `distributed.Future` (the value stays on the workers) for the others.
+    and a `distributed.Future` (the value stays on the workers) for the others;
+    `seconds` is from ready to finished as seen here (queueing on the cluster included).
     """
     __tracebackhide__ = True  # IPython: tracebacks show user code, not ours
     from dask.base import is_dask_collection

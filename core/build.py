@@ -11,6 +11,7 @@ from .errors import BuildError, Problem
 from .fingerprint import Walker
 from .graph import Graph, Input
 from .node import Node, function_location, read_node
+from .renamed import renamed_functions
 from .sources import Source
 from .typecheck import describe, is_compatible
 
@@ -30,7 +31,7 @@ def build_graph(
     sources: Sequence[Source], config: Mapping[str, Any], allow_override: bool = False
 ) -> Graph:
     """The whole build: choose variants, resolve collisions, read nodes, check edges."""
-    problems: list[Problem] = []
+    problems: list[Problem] = [p for source in sources for p in renamed_functions(source)]
     chosen, unmatched = _choose_variants(sources, config, problems)
     winners = _resolve_collisions(chosen, allow_override, problems)
     nodes: dict[str, Node] = {}
@@ -52,15 +53,30 @@ def build_graph(
     graph = Graph(nodes, inputs, unmatched)
     if graph.cycle_members:
         cycle = graph.find_cycle()
-        where = ", ".join(f"{n} at {nodes[n].location}" for n in dict.fromkeys(cycle))
+        path, members = _shown_cycle(cycle)
+        where = ", ".join(f"{n} at {nodes[n].location}" for n in members)
         problems.append(Problem(
             "cycle", cycle[0], nodes[cycle[0]].location,
-            f"cycle: {' -> '.join(cycle)} ({where})",
+            f"cycle: {path} ({where})",
             "break the cycle: one of these functions must not depend on the others",
         ))
     if problems:
         raise BuildError(problems)
     return graph
+
+
+_CYCLE_SHOWN = 12  # names shown of a long cycle: the message stays readable at 5,000 nodes
+
+
+def _shown_cycle(cycle: list[str]) -> tuple[str, list[str]]:
+    """The cycle as `a -> b -> ... -> a`, the middle of a long one replaced by a count."""
+    members = list(dict.fromkeys(cycle))
+    if len(members) <= _CYCLE_SHOWN:
+        return " -> ".join(cycle), members
+    head, tail = members[: _CYCLE_SHOWN // 2], members[-_CYCLE_SHOWN // 2 :]
+    hidden = len(members) - len(head) - len(tail)
+    path = " -> ".join([*head, f"... ({hidden} more) ...", *tail, cycle[-1]])
+    return path, [*head, *tail]
 
 
 def _choose_variants(

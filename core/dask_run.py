@@ -17,20 +17,24 @@ from __future__ import annotations
 import time
 import uuid
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 from .dask_ship import specs_for
 from .dask_task import run_node
 from .errors import ClusterError, DataflowError, NodeError, StaleCodeError
-from .execute import NodeHooks, Plan, Step, run_plan
+from .execute import NodeHooks, Plan, Step, node_error, run_plan
 
 _SCATTER_BYTES = 100_000  # larger inputs go to a worker once (scattered), not inside each task
 
 
 def run_on_dask(
-    plan: Plan, values: dict[str, Any], client: Any, hooks: Sequence[NodeHooks] = ()
+    plan: Plan,
+    values: dict[str, Any],
+    client: Any,
+    hooks: Sequence[NodeHooks] = (),
+    returns: Mapping[str, tuple[Any, type | None]] | None = None,
 ) -> dict[str, Any]:
     """Compute `plan.outputs` on the cluster behind `client`; see the module docstring.
 
@@ -38,6 +42,8 @@ def run_on_dask(
     the cluster) and `after_node` when it finished; `result` is the value for outputs
     and a `distributed.Future` (the value stays on the workers) for the others;
     `seconds` is from ready to finished as seen here (queueing on the cluster included).
+    `returns` (see `outputs.py`) are checked on the workers; nodes building Dask
+    collections are not checked (their results are lazy collections).
     """
     __tracebackhide__ = True  # IPython: tracebacks show user code, not ours
     from dask.base import is_dask_collection
@@ -47,7 +53,7 @@ def run_on_dask(
     remote = [step for step in plan.steps if step.node.name not in local]
     if remote:  # outputs computed there arrive in `values`; futures for what local steps read
         read_here = {p for name in local for p in _reads(steps[name]) if p not in local}
-        here = _compute_remote(remote, values, client, hooks, set(plan.outputs), read_here)
+        here = _compute_remote(remote, values, client, hooks, set(plan.outputs), read_here, returns or {})
         values.update(client.gather(here) if here else {})
     if local:
         _fetch_given(values, [p for name in local for p in _reads(steps[name])])
@@ -64,6 +70,7 @@ def _compute_remote(
     hooks: Sequence[NodeHooks],
     outputs: set[str],
     keep: set[str],
+    returns: Mapping[str, tuple[Any, type | None]],
 ) -> dict[str, Any]:
     """Submit the steps as one graph; follow completions; return the kept nodes' futures."""
     __tracebackhide__ = True  # IPython: tracebacks show user code, not ours
@@ -76,7 +83,7 @@ def _compute_remote(
     def key(name: str) -> str:
         return f"{name}-{run}"
 
-    specs = specs_for(remote)
+    specs = specs_for(remote, returns)
     graph: dict[str, Any] = {}
     refs: dict[str, Any] = {}
     given = {p for step in remote for p in _reads(step) if p not in names}
@@ -125,9 +132,11 @@ def _follow(
             if parent in steps:
                 readers.setdefault(parent, []).append(name)
     ready_at: dict[str, float] = {}
+    in_flight: set[str] = set()
 
     def ready(name: str) -> None:
         ready_at[name] = time.perf_counter()
+        in_flight.add(name)
         for hook in hooks:
             hook.before_node(name)
 
@@ -140,6 +149,7 @@ def _follow(
         for future in distributed.as_completed(list(pending.values())):  # type: ignore[no-untyped-call]
             name = node_of[future.key]
             pending.pop(future.key)
+            in_flight.discard(name)
             if future.status != "finished":
                 raise _failure(future, steps, name)
             seconds = time.perf_counter() - ready_at.get(name, time.perf_counter())
@@ -162,6 +172,11 @@ def _follow(
         if failed in steps:  # NodeError, StaleCodeError, ClusterError: the node shows the error
             for hook in hooks:
                 hook.after_node(failed, None, 0.0, exc)
+        if isinstance(exc, KeyboardInterrupt):  # as locally: the nodes in flight say so
+            for name in sorted(in_flight, key=list(steps).index):
+                stopped = node_error(steps[name], {}, KeyboardInterrupt())
+                for hook in hooks:
+                    hook.after_node(name, None, 0.0, stopped)
         raise
     return kept
 

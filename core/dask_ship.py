@@ -15,7 +15,7 @@ import os
 import sys
 import types
 from collections import ChainMap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from .dask_task import NodeSpec
@@ -24,7 +24,9 @@ from .execute import Step
 from .values import is_local_code
 
 
-def specs_for(steps: Sequence[Step]) -> dict[str, NodeSpec]:
+def specs_for(
+    steps: Sequence[Step], returns: Mapping[str, tuple[Any, type | None]] | None = None
+) -> dict[str, NodeSpec]:
     """One task spec per step: its function's cloudpickle bytes and expected code hash."""
     import cloudpickle
 
@@ -37,6 +39,7 @@ def specs_for(steps: Sequence[Step]) -> dict[str, NodeSpec]:
         step.node.name: NodeSpec(
             step.node.name, step.node.location, _blob(step), _checkable_hash(step),
             len(step.args), step.keywords, (*step.args, *step.keywords), files,
+            (returns or {}).get(step.node.name),
         )
         for step in steps
     }

@@ -31,6 +31,7 @@ class NodeSpec(NamedTuple):
     keywords: tuple[str, ...]
     names: tuple[str, ...]  # every value's name, for error messages
     files: tuple[tuple[str, str], ...]  # module -> file of the modules shipped by value
+    returns: tuple[Any, type | None] | None = None  # the return check (`outputs.return_checks`)
 
     def __repr__(self) -> str:  # Dask logs a failed task's arguments: not the bytes
         return f"<sideflow node {self.name} ({self.location})>"
@@ -56,8 +57,14 @@ def run_node(spec: NodeSpec, *values: Any) -> Any:
         raise StaleCodeError(spec.name, spec.location, spec.code_hash, found, str(where))
     try:
         if spec.keywords:
-            return func(*values[: spec.args], **dict(zip(spec.keywords, values[spec.args :], strict=True)))
-        return func(*values)
+            result = func(*values[: spec.args], **dict(zip(spec.keywords, values[spec.args :], strict=True)))
+        else:
+            result = func(*values)
+        if spec.returns is not None and type(result) is not spec.returns[1]:  # as `run_plan` does
+            from .outputs import check_return
+
+            check_return(None, result, spec.returns[0])  # type: ignore[arg-type]  # node: unused
+        return result
     except Exception as exc:
         # read by the client to build the same NodeError as a local run (these survive pickling)
         exc._sideflow_node = spec.name  # type: ignore[attr-defined]

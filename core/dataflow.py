@@ -11,9 +11,10 @@ from .errors import InputError, InputTypeError, MissingInputError, UnknownOutput
 from .execute import NodeHooks, Plan, make_plan, run_plan
 from .graph import Graph, Input
 from .node import Node
+from .outputs import return_checks
 from .remote import UNCHECKED, checked_value, fetch_futures, is_dask_client
 from .sources import Source, SourceLike, to_source
-from .typecheck import describe, value_matches
+from .typecheck import describe, stale_note, value_matches
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -23,6 +24,20 @@ if TYPE_CHECKING:
     from .render import Drawing
 
 _PLAN_CACHE_SIZE = 128
+
+
+def output_names(outputs: Any) -> tuple[str, ...]:
+    """`run`'s first argument: one name or a sequence of names (checked: a typo-free message)."""
+    if isinstance(outputs, str):
+        return (outputs,)
+    try:
+        names = tuple(outputs)
+    except TypeError:
+        names = None
+    if names is None or not all(isinstance(n, str) for n in names):
+        msg = f"outputs must be a node name or a list of names, got {outputs!r:.80}"
+        raise InputError(msg)
+    return names
 
 
 class Dataflow:
@@ -38,11 +53,15 @@ class Dataflow:
         config: Mapping[str, Any] | None = None,
         allow_override: bool = False,
         hooks: Sequence[NodeHooks] = (),
+        check_outputs: bool = False,
     ) -> None:
         self.sources = tuple(to_source(s) for s in sources)
         self.config: Mapping[str, Any] = MappingProxyType(dict(config or {}))
         self.graph: Graph = build_graph(self.sources, self.config, allow_override)
         self.hooks = tuple(hooks)
+        # check_outputs: each result against its return annotation (shallow, see outputs.py)
+        self.check_outputs = check_outputs
+        self._returns = return_checks(self.graph.nodes) if check_outputs else {}
         self._plans: dict[tuple[tuple[str, ...], frozenset[str]], Plan] = {}
 
     # -- introspection -------------------------------------------------------------
@@ -120,9 +139,38 @@ class Dataflow:
         `inputs` (external values) over the config (values readable by functions).
         """
         __tracebackhide__ = True  # IPython: tracebacks show user code, not ours
-        wanted = (outputs,) if isinstance(outputs, str) else tuple(outputs)
-        inputs = inputs or {}
-        overrides = overrides or {}
+        plan, values = self._prepare(outputs, inputs or {}, overrides or {})
+        if is_dask_client(executor):  # natively: one Dask graph, values stay on the workers
+            from .dask_run import run_on_dask
+
+            return run_on_dask(plan, values, executor, (*self.hooks, *hooks), self._returns)
+        fetch_futures(values, plan.reads)  # a session's values kept on a Dask cluster
+        if executor is not None:
+            from .parallel import run_parallel
+
+            pool = cast("Executor", executor)
+            return run_parallel(plan, values, pool, (*self.hooks, *hooks), self._returns)
+        return run_plan(plan, values, (*self.hooks, *hooks), self._returns)
+
+    def validate(
+        self,
+        outputs: str | Sequence[str],
+        inputs: Mapping[str, Any] | None = None,
+        overrides: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Raise what `run` would raise before running anything (unknown names, missing or
+        mistyped inputs); run nothing. Lets callers refuse a request before changing state."""
+        self._prepare(outputs, inputs or {}, overrides or {})
+
+    def _prepare(
+        self, outputs: str | Sequence[str], inputs: Mapping[str, Any], overrides: Mapping[str, Any]
+    ) -> tuple[Plan, dict[str, Any]]:
+        wanted = output_names(outputs)
+        arguments: tuple[tuple[object, str], ...] = ((inputs, "inputs"), (overrides, "overrides"))
+        for given, label in arguments:  # callers without a type checker may pass anything
+            if not isinstance(given, Mapping):
+                msg = f"{label} must be a dict of name -> value, got {type(given).__name__}"
+                raise InputError(msg)
         self._check_known(wanted)
         computed = [name for name in inputs if name in self.graph.nodes]
         if computed:
@@ -140,16 +188,7 @@ class Dataflow:
         values: dict[str, Any] = {**self.config, **inputs, **overrides}
         plan = self._plan(wanted, frozenset(values))
         self._check_input_types(plan, values, overrides)
-        if is_dask_client(executor):  # natively: one Dask graph, values stay on the workers
-            from .dask_run import run_on_dask
-
-            return run_on_dask(plan, values, executor, (*self.hooks, *hooks))
-        fetch_futures(values, plan.reads)  # a session's values kept on a Dask cluster
-        if executor is not None:
-            from .parallel import run_parallel
-
-            return run_parallel(plan, values, cast("Executor", executor), (*self.hooks, *hooks))
-        return run_plan(plan, values, (*self.hooks, *hooks))
+        return plan, values
 
     def frame(self, outputs: str | Sequence[str], **run_args: Any) -> Any:
         """Run, then assemble the outputs into a pandas DataFrame (see `sideflow.to_frame`)."""
@@ -184,7 +223,8 @@ class Dataflow:
                 if not value_matches(value, annotation):
                     node = self.graph.nodes[consumer]
                     problems.append(f"  input {name!r} is {type(value).__name__}, but {consumer!r} "
-                                    f"({node.location}) takes {name}: {describe(annotation)}")
+                                    f"({node.location}) takes {name}: {describe(annotation)}"
+                                    f"{stale_note(value, annotation)}")
                     break
         if problems:
             fix = "\n  fix: pass values of the declared types"

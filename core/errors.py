@@ -34,8 +34,14 @@ class BuildError(DataflowError, ValueError):
         self.problems = tuple(problems)
         count = len(self.problems)
         head = "1 problem found" if count == 1 else f"{count} problems found"
-        body = "\n".join(f"  {i}. {p.describe()}" for i, p in enumerate(self.problems, 1))
+        shown = self.problems[:_PROBLEMS_SHOWN]
+        body = "\n".join(f"  {i}. {p.describe()}" for i, p in enumerate(shown, 1))
+        if count > len(shown):  # thousands of generated functions: the message stays readable
+            body += f"\n  ... and {count - len(shown):,} more (all of them: the error's .problems)"
         super().__init__(f"{head}:\n{body}")
+
+
+_PROBLEMS_SHOWN = 25
 
 
 class SourceError(DataflowError, ImportError):
@@ -107,11 +113,31 @@ class NodeError(DataflowError, RuntimeError):
         self.function = function
         self.location = location
         self.original = original
-        summary = f"{type(original).__name__}: {original}"
+        summary = f"{type(original).__name__}: {original}".rstrip(": ")
         text = f"node {node!r} (function {function}, {location}) raised {summary}"
+        if isinstance(original, KeyboardInterrupt):
+            text = f"node {node!r} (function {function}, {location}) was interrupted (KeyboardInterrupt)"
         if inputs:
             text += f"\n  inputs: {inputs}"
+        fix = _BASE_EXCEPTION_FIXES.get(type(original))
+        if fix is None and not isinstance(original, Exception):
+            fix = _BASE_EXCEPTION_FIXES[BaseException]
+        if fix:
+            text += f"\n  fix: {fix}"
         super().__init__(text)
+
+
+# what a node raising a BaseException (not an Exception) should do instead
+_BASE_EXCEPTION_FIXES: dict[type[BaseException], str] = {
+    SystemExit: "sys.exit() in a node stops nothing here (the kernel keeps running); "
+    "raise an exception such as ValueError to report a failure",
+    KeyboardInterrupt: "run it again when ready: the results computed before it are kept",
+    BaseException: "raise an Exception subclass (e.g. RuntimeError), not a BaseException",
+}
+
+
+class OutputTypeError(DataflowError, TypeError):
+    """A node returned a value of another type than its return annotation declares."""
 
 
 class StaleCodeError(DataflowError, RuntimeError):

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from .errors import MissingInputError, NodeError
 from .graph import Graph
 from .node import Node
+from .outputs import check_return
 
 
 class NodeHooks(Protocol):
@@ -122,16 +123,30 @@ def _split_arguments(node: Node, present: set[str]) -> tuple[tuple[str, ...], tu
     return tuple(args), tuple(keywords)
 
 
-def run_plan(plan: Plan, values: dict[str, Any], hooks: Sequence[NodeHooks] = ()) -> dict[str, Any]:
-    """Execute the steps over `values` (inputs and overrides); return the outputs."""
+def run_plan(
+    plan: Plan,
+    values: dict[str, Any],
+    hooks: Sequence[NodeHooks] = (),
+    returns: Mapping[str, tuple[Any, type | None]] | None = None,
+) -> dict[str, Any]:
+    """Execute the steps over `values` (inputs and overrides); return the outputs.
+
+    `returns` (node -> declared return type, see `outputs.py`) checks each result.
+    Any BaseException from a node (SystemExit, GeneratorExit) becomes its NodeError;
+    a KeyboardInterrupt is recorded on the node, then interrupts the caller."""
     __tracebackhide__ = True  # IPython: tracebacks show user code, not ours
     if hooks:
-        _run_with_hooks(plan, values, hooks)
+        _run_with_hooks(plan, values, hooks, returns or {})
     else:  # the hot loop: no hooks, no timing, one call per node
         for step in plan.steps:
             try:
-                values[step.node.name] = _call(step, values)
-            except Exception as exc:
+                result = values[step.node.name] = _call(step, values)
+                check = returns.get(step.node.name) if returns else None
+                if check is not None and type(result) is not check[1]:  # exact type: passes at once
+                    check_return(step.node, result, check[0])
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:
                 raise node_error(step, values, exc) from exc
             for name in step.free:
                 del values[name]
@@ -145,7 +160,12 @@ def _call(step: Step, values: Mapping[str, Any]) -> Any:
     return step.node.func(*[values[a] for a in step.args])
 
 
-def _run_with_hooks(plan: Plan, values: dict[str, Any], hooks: Sequence[NodeHooks]) -> None:
+def _run_with_hooks(
+    plan: Plan,
+    values: dict[str, Any],
+    hooks: Sequence[NodeHooks],
+    returns: Mapping[str, tuple[Any, type | None]],
+) -> None:
     __tracebackhide__ = True  # IPython: tracebacks show user code, not ours
     for step in plan.steps:
         node = step.node
@@ -154,12 +174,17 @@ def _run_with_hooks(plan: Plan, values: dict[str, Any], hooks: Sequence[NodeHook
         started = time.perf_counter()
         try:
             result = _call(step, values)
-        except Exception as exc:
+            check = returns.get(node.name)
+            if check is not None and type(result) is not check[1]:
+                check_return(node, result, check[0])
+        except BaseException as exc:
             seconds = time.perf_counter() - started
             error = node_error(step, values, exc)
             error.__cause__ = exc
             for hook in hooks:
                 hook.after_node(node.name, None, seconds, error)
+            if isinstance(exc, KeyboardInterrupt):  # the user's interrupt still stops the cell
+                raise
             raise error from exc
         seconds = time.perf_counter() - started
         values[node.name] = result
@@ -169,7 +194,7 @@ def _run_with_hooks(plan: Plan, values: dict[str, Any], hooks: Sequence[NodeHook
             del values[name]
 
 
-def node_error(step: Step, values: Mapping[str, Any], exc: Exception) -> NodeError:
+def node_error(step: Step, values: Mapping[str, Any], exc: BaseException) -> NodeError:
     """Name the node and its inputs; drop the frames above the node's function (this
     module's, an executor's) so the traceback starts in user code."""
     code = getattr(inspect.unwrap(step.node.func), "__code__", None)
@@ -191,6 +216,9 @@ def _describe_value(value: Any) -> str:
 
     short = reprlib.Repr()
     short.maxstring = short.maxother = 40
-    return short.repr(value)
+    try:
+        return short.repr(value)
+    except Exception as exc:  # the user's __repr__ is broken: the node's error still must show
+        return f"<{type(value).__name__}: repr failed with {type(exc).__name__}>"
 
 

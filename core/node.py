@@ -104,6 +104,9 @@ def read_node(
     """Read a function's parameters and annotations; return the node or the problems."""
     target = _target(func)
     code: types.CodeType = target.__code__
+    refused = _refused_shape(code, target.__defaults__, name, function_location(func))
+    if refused:
+        return None, refused
     annotations: dict[str, Any] = getattr(target, "__annotations__", {})
     if any(isinstance(a, str) for a in annotations.values()):
         try:
@@ -148,3 +151,43 @@ def read_node(
     node = Node(name, func, params, annotations["return"], code.co_filename,
                 code.co_firstlineno, source, tags)
     return node, []
+
+
+def _refused_shape(
+    code: types.CodeType, defaults: tuple[Any, ...] | None, name: str, location: str
+) -> list[Problem]:
+    """Functions a node cannot be made of without running them wrongly."""
+    problems = []
+    slot = code.co_argcount + code.co_kwonlyargcount  # *args, then **kwargs, follow the named ones
+    star = []
+    if code.co_flags & inspect.CO_VARARGS:
+        star.append("*" + code.co_varnames[slot])
+        slot += 1
+    if code.co_flags & inspect.CO_VARKEYWORDS:
+        star.append("**" + code.co_varnames[slot])
+    if star:
+        problems.append(Problem(
+            "signature", name, location,
+            f"function {name!r} takes {', '.join(star)}: a node's parameters are named edges, "
+            "so nothing would be passed there",
+            f"name each input as its own parameter (e.g. `def {name}(a: float, b: float)`), "
+            "or take one list-typed parameter",
+        ))
+    positional_only = code.co_varnames[: code.co_posonlyargcount]
+    first_optional = code.co_argcount - len(defaults or ())
+    if len(positional_only) - max(first_optional, 0) > 1:  # two optional before the `/`
+        shown = ", ".join(repr(n) for n in positional_only[first_optional:])
+        problems.append(Problem(
+            "signature", name, location,
+            f"function {name!r} has optional positional-only parameters ({shown}): when one is "
+            "left out, the next could only be passed by name, which `/` forbids",
+            "remove the `/` (or make all but the last of them required)",
+        ))
+    if code.co_flags & inspect.CO_GENERATOR:
+        problems.append(Problem(
+            "signature", name, location,
+            f"function {name!r} is a generator (it uses `yield`): its result could be read "
+            "only once, so a second consumer would get nothing",
+            "return a list instead (e.g. `return list(...)`), or move the loop into a helper",
+        ))
+    return problems

@@ -11,7 +11,9 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from typing import Any
 
+from .errors import OutputTypeError
 from .execute import NodeHooks, Plan, Step, node_error
+from .outputs import check_return
 
 
 def timed_call(func: Callable[..., Any], args: Sequence[Any], kwargs: Mapping[str, Any]) -> tuple[Any, float]:
@@ -22,7 +24,11 @@ def timed_call(func: Callable[..., Any], args: Sequence[Any], kwargs: Mapping[st
 
 
 def run_parallel(
-    plan: Plan, values: dict[str, Any], executor: Executor, hooks: Sequence[NodeHooks] = ()
+    plan: Plan,
+    values: dict[str, Any],
+    executor: Executor,
+    hooks: Sequence[NodeHooks] = (),
+    returns: Mapping[str, tuple[Any, type | None]] | None = None,
 ) -> dict[str, Any]:
     """Submit each step once its parents are computed; free values nothing else needs."""
     __tracebackhide__ = True  # IPython: tracebacks show user code, not ours
@@ -47,15 +53,21 @@ def run_parallel(
         if count == 0:
             submit(steps[name])
     while running:
-        done, _ = wait(running, return_when=FIRST_COMPLETED)
+        try:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+        except KeyboardInterrupt:  # the user's interrupt: the nodes in flight say so, then it goes on up
+            _interrupted(running, values, hooks)
+            raise
         for future in done:
             step = running.pop(future)
             name = step.node.name
             exc = future.exception()
+            if exc is None and returns and name in returns:
+                exc = _return_problem(step, future.result()[0], returns[name][0])
             if exc is not None:
                 for other in running:
                     other.cancel()
-                error = node_error(step, values, exc if isinstance(exc, Exception) else RuntimeError(exc))
+                error = node_error(step, values, exc)
                 error.__cause__ = exc
                 for hook in hooks:
                     hook.after_node(name, None, 0.0, error)
@@ -73,6 +85,24 @@ def run_parallel(
                 if waiting[child] == 0:
                     submit(steps[child])
     return {name: values[name] for name in plan.outputs}
+
+
+def _interrupted(
+    running: Mapping[Future[tuple[Any, float]], Step], values: Mapping[str, Any], hooks: Sequence[NodeHooks]
+) -> None:
+    for future, step in running.items():
+        future.cancel()  # those not started yet never start; the others finish unseen
+        error = node_error(step, values, KeyboardInterrupt())
+        for hook in hooks:
+            hook.after_node(step.node.name, None, 0.0, error)
+
+
+def _return_problem(step: Step, result: Any, annotation: Any) -> BaseException | None:
+    try:
+        check_return(step.node, result, annotation)
+    except OutputTypeError as exc:
+        return exc
+    return None
 
 
 def _reads(step: Step) -> tuple[str, ...]:

@@ -77,7 +77,7 @@ def load_path(path: str | os.PathLike[str], module_name: str | None = None) -> t
     if taken and not getattr(previous, "__sideflow_source__", False) and Path(taken).resolve() != file:
         reason = (f"a different module named {name!r} is already imported (from {taken}); "
                   "rename the file so it does not shadow it")
-        raise SourceError(str(path), os.path.basename(file), reason)
+        raise SourceError(os.path.basename(file), os.path.basename(file), reason)
     module = importlib.util.module_from_spec(spec)
     module.__sideflow_source__ = True  # type: ignore[attr-defined]  # ours to replace on reload
     sys.modules[name] = module
@@ -89,7 +89,7 @@ def load_path(path: str | os.PathLike[str], module_name: str | None = None) -> t
             sys.modules.pop(name, None)
         else:
             sys.modules[name] = previous
-        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+        if isinstance(exc, KeyboardInterrupt):  # the user's: the caller decides (a reload retries)
             raise
         raise import_failure(file.name, file, exc) from exc
     return module
@@ -102,13 +102,21 @@ def import_failure(source: str, file: Path, exc: BaseException) -> SourceError:
 
     if isinstance(exc, SyntaxError) and exc.filename and exc.lineno:
         location = f"{os.path.basename(exc.filename)}:{exc.lineno}"
-        return SourceError(source, location, f"SyntaxError: {exc.msg}")
+        reason = f"{type(exc).__name__}: {exc.msg}"
+        if "codec can't decode" in exc.msg:
+            reason += (" (save the file as UTF-8, or declare its encoding on line 1: "
+                       "`# -*- coding: latin-1 -*-`)")
+        return SourceError(source, location, reason)
     location = os.path.basename(file)
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         if Path(frame.filename).resolve() == file:
             location = f"{os.path.basename(frame.filename)}:{frame.lineno}"
             break
-    return SourceError(source, location, f"{type(exc).__name__}: {exc}")
+    reason = f"{type(exc).__name__}: {exc}".rstrip(": ")
+    if isinstance(exc, SystemExit):
+        reason += (" (the module calls sys.exit() when imported: remove the call, or guard it "
+                   "with `if __name__ == \"__main__\":`)")
+    return SourceError(source, location, reason)
 
 
 def to_source(item: SourceLike | Source) -> Source:

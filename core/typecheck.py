@@ -125,13 +125,66 @@ def value_matches(value: Any, annotation: Any) -> bool:
     origin = typing.get_origin(tp) or tp
     if not isinstance(origin, type):
         return True
-    if isinstance(value, origin):
+    try:
+        if isinstance(value, origin):
+            return True
+    except TypeError:  # a protocol that is not runtime-checkable: cannot judge
         return True
     if origin in _NUMBER_ABCS:  # numpy scalars (np.int64, np.float32) register with `numbers`
         import numbers
 
         return isinstance(value, getattr(numbers, _NUMBER_ABCS[origin]))
-    return False
+    earlier = _earlier_definition(value, origin)
+    return earlier is not None and _same_code(earlier, origin)
 
 
-__all__ = ["describe", "is_compatible", "unwrap", "value_matches"]
+def _earlier_definition(value: Any, cls: type) -> type | None:
+    """The class of `value`'s ancestry named like `cls` (module and qualified name): an
+    instance made before the module defining `cls` was reloaded has an older class object."""
+    for base in type(value).__mro__:
+        if base is not cls and base.__qualname__ == cls.__qualname__ and base.__module__ == cls.__module__:
+            return base
+    return None
+
+
+def _same_code(old: type, new: type) -> bool:
+    """The two definitions have the same bases, methods and code: the reload changed nothing
+    in the class, so the old instance behaves as a new one would."""
+
+    def code_shape(code: types.CodeType) -> tuple[Any, ...]:
+        consts = tuple(code_shape(c) if isinstance(c, types.CodeType) else repr(c) for c in code.co_consts)
+        return (code.co_code, consts, code.co_names)
+
+    def shape(cls: type) -> list[tuple[Any, ...]]:
+        items: list[tuple[Any, ...]] = []
+        for key, attr in vars(cls).items():
+            func = getattr(attr, "__func__", attr)  # staticmethod, classmethod
+            code = getattr(func, "__code__", None)
+            if isinstance(code, types.CodeType):
+                items.append((key, code_shape(code)))
+            elif not key.startswith("__"):
+                items.append((key, repr(attr)))
+        return items
+
+    def names(cls: type) -> list[tuple[str, str]]:
+        return [(b.__module__, b.__qualname__) for b in cls.__mro__[1:]]
+
+    try:
+        return names(old) == names(new) and shape(old) == shape(new)
+    except Exception:  # a repr that raises: cannot prove the definitions agree
+        return False
+
+
+def stale_note(value: Any, annotation: Any) -> str:
+    """Extra words for a mismatch message when the value is an instance of an older
+    definition of the declared class (its module was reloaded since the value was made)."""
+    origin = typing.get_origin(unwrap(annotation)) or unwrap(annotation)
+    if not isinstance(origin, type) or _earlier_definition(value, origin) is None:
+        return ""
+    return (
+        f" (from before {origin.__module__!r} was reloaded: {origin.__qualname__} has changed "
+        "since the value was made; re-create it, e.g. re-run the cell that builds it)"
+    )
+
+
+__all__ = ["describe", "is_compatible", "stale_note", "unwrap", "value_matches"]

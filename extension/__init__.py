@@ -5,23 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from .hooks import Extension
+from .registry import Registry
 from .session import Session
 
-__all__ = ["Extension", "Session", "load_ipython_extension", "unload_ipython_extension"]
-
-_loaded: dict[int, Extension] = {}  # one per shell; removed on unload
+__all__ = ["Extension", "Registry", "Session", "load_ipython_extension", "unload_ipython_extension"]
 
 
 def load_ipython_extension(ipython: Any) -> None:
-    previous = _loaded.pop(id(ipython), None)
-    if previous is not None:  # never register twice, whatever the path that loaded us
-        previous.unregister()
-    extension = Extension(ipython)
-    extension.register()
-    _loaded[id(ipython)] = extension
+    Extension.load(ipython)  # never registers twice, whatever the path that loaded us
 
 
 def unload_ipython_extension(ipython: Any) -> None:
-    extension = _loaded.pop(id(ipython), None)
-    if extension is not None:
-        extension.unregister()
+    """Remove the hooks and magics; the sessions stay (in the shell's Registry) for a reload."""
+    Extension.unload(ipython)

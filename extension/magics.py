@@ -16,20 +16,21 @@ from IPython.display import display
 
 from sideflow.sources import is_path
 
+from .arguments import drop_computed_inputs, parse_cell, session_name
 from .options import parse_config, parse_executor, parse_inputs, parse_outputs
 from .session import Session
 
 if TYPE_CHECKING:
-    from .hooks import Extension
+    from .registry import Registry
 
 
 @magics_class
 class DataflowMagics(Magics):
     """Attach side modules (`%dataflow`) and add notebook functions (`%%dataflow`)."""
 
-    def __init__(self, shell: Any, extension: Extension) -> None:
+    def __init__(self, shell: Any, registry: Registry) -> None:
         super().__init__(shell)
-        self.extension = extension
+        self.registry = registry
 
     @magic_arguments()
     @argument("sources", nargs="*", help="side modules: .py paths (relative to the notebook) or import names")
@@ -41,7 +42,7 @@ class DataflowMagics(Magics):
         help="config: JSON, key=value[,key=value] or a variable holding a dict (repeatable)",
     )
     @argument("-i", "--inputs", help="a variable holding a dict (or a DataFrame: its columns) of inputs")
-    @argument("-n", "--name", default="flow", help="the variable bound to the session (default: flow)")
+    @argument("-n", "--name", help="the variable bound to the session (default: flow, or the only session)")
     @argument("-r", "--run", help="outputs to compute and display now: OUT[,OUT...]")
     @argument("--no-widget", action="store_true", help="do not display the graph widget")
     @argument("-e", "--executor", help="a variable holding a Dask Client or Executor (runs, clicks use it)")
@@ -56,8 +57,7 @@ class DataflowMagics(Magics):
         that session in place (modules, --config, --inputs); alone, it shows the widget.
         """
         args = parse_argstring(self.dataflow, line)
-        if not args.name.isidentifier():
-            raise UsageError(f"--name: {args.name!r} is not a valid variable name")
+        args.name = session_name(args.name, bool(args.sources), cell is not None, self.registry.sessions)
         namespace = self.shell.user_ns
         config = parse_config(args.config, namespace)
         inputs = parse_inputs(args.inputs, namespace)
@@ -65,13 +65,13 @@ class DataflowMagics(Magics):
         executor = parse_executor(args.executor, namespace)
         for source in args.sources:
             _check_source(source)
-        session = self.extension.sessions.get(args.name)
+        session = self.registry.sessions.get(args.name)
         created = session is None and (bool(args.sources) or cell is not None)
         if session is None:
             if not created:
                 raise UsageError("%dataflow needs a module: %dataflow features.py [--inputs VAR]")
             session = Session(args.sources, config=config, inputs=inputs, name=args.name, executor=executor)
-            self.extension.sessions[args.name] = session
+            self.registry.sessions[args.name] = session
         else:  # the same name again: update the session in place (cells, results, widget stay)
             session.inputs.update(inputs)
             if executor is not None:
@@ -80,6 +80,7 @@ class DataflowMagics(Magics):
                 session.set_config({**session.config, **config})
             if args.sources:
                 session.attach(args.sources)
+        drop_computed_inputs(session, inputs, args.inputs)
         namespace[args.name] = session
         if cell is not None:
             self._add_cell(session, cell)
@@ -91,11 +92,11 @@ class DataflowMagics(Magics):
 
     def _add_cell(self, session: Session, cell: str) -> None:
         """Run the cell once in the notebook's namespace; its public functions join the DAG."""
-        tree = ast.parse(cell)  # a SyntaxError here is shown by IPython like any cell's
-        defined = [n.name for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")]
-        key = self.extension.cell_key(session, defined)
         label = f"In [{self.shell.execution_count}]"
         filename = f"<dataflow {label}>"  # tracebacks and messages show the cell's prompt number
+        tree = parse_cell(cell, filename)
+        defined = [n.name for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")]
+        key = self.registry.cell_key(session, defined)
         linecache.cache[filename] = (len(cell), None, cell.splitlines(keepends=True), filename)
         # dont_inherit: this module's `from __future__ import annotations` must not leak in
         exec(compile(tree, filename, "exec", dont_inherit=True), self.shell.user_ns)
@@ -115,6 +116,10 @@ class DataflowMagics(Magics):
 
 def _check_source(source: str) -> None:
     """Refuse a typo at once (one line), before any session is replaced or changed."""
+    if Path(source).is_dir():
+        raise UsageError(f"{source!r} is a folder: give a side module's .py file, e.g. %dataflow features.py")
+    if not is_path(source) and not all(part.isidentifier() for part in source.split(".")):
+        raise UsageError(f"{source!r} is neither a .py file nor a module name: e.g. %dataflow features.py")
     if is_path(source):
         if not Path(source).is_file():
             raise UsageError(f"no such file: {source!r} (looked in {Path.cwd()})")

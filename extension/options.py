@@ -14,14 +14,16 @@ def parse_config(tokens: Iterable[str], namespace: Mapping[str, Any]) -> dict[st
     config: dict[str, Any] = {}
     for token in tokens:
         token = _unquote(token.strip())
-        if token.startswith("{"):
+        if token.startswith(("{", "[")):
             try:
                 value = json.loads(token)
             except json.JSONDecodeError as exc:
                 msg = f"--config: bad JSON {token!r}: {exc.msg} at column {exc.colno}"
                 raise UsageError(msg) from None
             if not isinstance(value, dict):
-                raise UsageError(f"--config: {token!r} is not a JSON object")
+                kind = type(value).__name__
+                msg = f"--config: {token!r} is a JSON {kind}, not an object: give {{\"key\": value, ...}}"
+                raise UsageError(msg)
             config.update(value)
         elif "=" in token:
             for pair in token.split(","):

@@ -15,12 +15,14 @@ from collections import abc
 from pathlib import Path
 from typing import Any
 
+from .deadline import time_limit
 from .sanitize import sanitize_html
 
 __all__ = ["preview", "preview_error", "sanitize_html"]
 
 MAX_COLS = 20  # columns shown in a table; the rest are counted, not rendered
 MAX_CELL = 200  # characters of one table cell
+REPR_SECONDS = 2.0  # a preview taking longer (a repr that hangs) is cut off and says so
 MAX_IMAGE_BYTES = 2_000_000  # a figure's PNG is exempt from max_bytes, but not unbounded
 
 
@@ -30,8 +32,9 @@ def preview(value: Any, *, max_rows: int = 10, max_bytes: int = 20_000) -> dict[
     Never raises: a value whose repr fails is described by that failure.
     """
     try:
-        return _preview(value, max_rows, max_bytes)
-    except Exception as exc:  # a user's broken __repr__ must not break the widget
+        with time_limit(REPR_SECONDS, "showing the value"):
+            return _preview(value, max_rows, max_bytes)
+    except BaseException as exc:  # a user's broken (or endless) __repr__ must not break the widget
         summary = f"{_type_name(value)} (preview failed: {type(exc).__name__}: {exc})"
         return _result("object", _clip(summary, 300), "", "")
 

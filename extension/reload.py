@@ -173,7 +173,7 @@ def _imported_names(code: types.CodeType) -> set[str]:
 def _import_location(name: str) -> tuple[Path, str]:
     try:
         module = importlib.import_module(name)
-    except Exception as exc:
+    except BaseException as exc:  # SystemExit at import too: a load error, never the kernel's end
         raise SourceError(name, name, f"{type(exc).__name__}: {exc}") from exc
     file = getattr(module, "__file__", None)
     if not file:

@@ -9,13 +9,15 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from sideflow import Dataflow
-from sideflow.errors import DataflowError, NodeError
+from sideflow.dataflow import output_names
+from sideflow.errors import DataflowError, InputError, NodeError
 from sideflow.remote import is_dask_client, lost_futures
 from sideflow.sources import Source, from_module
 
 from .reload import WatchedModule
 from .staleness import Tracker
 from .states import State, missing_inputs, node_states
+from .undo import undone_if_refused
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -95,8 +97,10 @@ class Session:
         not taken (the session stays exactly as it was)."""
         before = self._config
         self._config = dict(config)
-        if not self.rebuild(fix="correct the config with flow.set_config({...})"):
+        if not self.rebuild(fix="the config was not changed: correct it with flow.set_config({...})"):
             self._config = before
+            if any(w.module is None for w in self.watched):  # nothing was built, nor reported
+                self._print("sideflow: the config was not changed: a side module is broken (fix it first)")
             return False
         self._tracker.replaced(k for k in {*before, *self._config} if not _same(before.get(k, _NONE),
                                                                               self._config.get(k, _NONE)))
@@ -157,7 +161,7 @@ class Session:
     def _build(self) -> Dataflow | DataflowError:
         sources = [from_module(w.module) for w in self.watched if w.module is not None]
         try:
-            return Dataflow(*sources, *self.cells.values(), config=self._config)
+            return Dataflow(*sources, *self.cells.values(), config=self._config, check_outputs=True)
         except DataflowError as exc:
             return exc
 
@@ -212,6 +216,21 @@ class Session:
         what-if: its values are returned, not stored in `results`.
         """
         __tracebackhide__ = True  # IPython: tracebacks show user code, not ours
+        for given, label in ((inputs, "inputs"), (overrides, "overrides")):
+            if given is not None and not isinstance(given, Mapping):
+                raise InputError(f"{label} must be a dict of name -> value, got {type(given).__name__}")
+        outputs = output_names(outputs)  # checked here: a refused call changes nothing
+        with undone_if_refused(self, enabled=bool(inputs)):  # a refused call remembers nothing
+            return self._run(outputs, inputs, overrides, executor)
+
+    def _run(
+        self,
+        outputs: str | Sequence[str],
+        inputs: Mapping[str, Any] | None,
+        overrides: Mapping[str, Any] | None,
+        executor: Executor | None,
+    ) -> dict[str, Any]:
+        __tracebackhide__ = True
         flow = self._current()
         executor = self.executor if executor is None else executor
         if inputs:
@@ -260,6 +279,10 @@ class Session:
             return
         try:
             value = self.run([name])[name]  # fetched even when `results` keeps a cluster future
+        except KeyboardInterrupt:  # the interrupted node keeps its error; the kernel goes on
+            stopped = self.errors.get(self.last_ran[-1]) if self.last_ran else None
+            widget.show_preview(name, preview_error(stopped or KeyboardInterrupt()), "error")
+            return
         except DataflowError as exc:
             widget.show_preview(name, preview_error(exc), "error")
             if not isinstance(exc, NodeError):

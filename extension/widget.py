@@ -118,7 +118,12 @@ class GraphWidget(anywidget.AnyWidget):
         self.busy = node
         try:
             self._on_run(node)
-        except Exception as exc:  # the session should report its own errors; never lose one
+        except BaseException as exc:  # SystemExit, an interrupt...: reported, never kills the kernel
             self.show_preview(node, preview_error(exc), "error")
         finally:
             self.busy = ""
+
+    def set_state(self, sync_data: dict[str, Any]) -> None:
+        """A front end's state update. `busy` is synced for display only: a (stale or
+        hostile) front end setting it must not block every later click."""
+        super().set_state({k: v for k, v in sync_data.items() if k != "busy"})

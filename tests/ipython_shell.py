@@ -11,6 +11,8 @@ from typing import Any
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 
+from sideflow.extension import Registry
+
 
 class Shell:
     """Runs cells like a notebook does and captures what the user would see."""
@@ -50,5 +52,6 @@ def make_shell(folder: Path) -> Iterator[Shell]:
         yield Shell(ip, folder)
     finally:
         ip.run_line_magic("unload_ext", "sideflow")
+        Registry.drop(ip)  # sessions outlive %unload_ext (for %reload_ext); not this test
         ip.reset(new_session=False)
         os.chdir(previous)

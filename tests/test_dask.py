@@ -193,13 +193,37 @@ def test_a_node_that_kills_every_worker_is_reported(dask_client: Client, tmp_pat
 
 def test_an_interrupt_cancels_the_clusters_tasks(dask_client: Client) -> None:
     flow = sideflow.Dataflow(dask_work)
+    told: dict[str, BaseException | None] = {}
+
+    class Record:
+        def before_node(self, name: str) -> None:
+            pass
+
+        def after_node(self, name: str, result: Any, seconds: float, error: BaseException | None) -> None:
+            told[name] = error
+
     timer = threading.Timer(0.5, _thread.interrupt_main)
     timer.start()
     started = time.monotonic()
     with pytest.raises(KeyboardInterrupt):
-        flow.run("after_slow", inputs={"seconds": 2.0}, executor=dask_client)
+        flow.run("after_slow", inputs={"seconds": 2.0}, executor=dask_client, hooks=[Record()])
     assert time.monotonic() - started < 1.5
     _wait_until_gone(dask_client, ("slow-", "after_slow-"))
+    # as in a local run: the node in flight is told it was interrupted; the one after never ran
+    assert list(told) == ["slow"] and isinstance(told["slow"], sideflow.NodeError)
+    assert isinstance(told["slow"].original, KeyboardInterrupt)
+
+
+def test_return_checks_run_on_the_workers(dask_client: Client, tmp_path: Path) -> None:
+    side = tmp_path / "dask_returns.py"
+    side.write_text("def count(x: int) -> int:\n    return str(x)\n")
+    flow = sideflow.Dataflow(str(side), check_outputs=True)
+    with pytest.raises(sideflow.NodeError) as local:
+        flow.run("count", inputs={"x": 1})
+    with pytest.raises(sideflow.NodeError) as remote:
+        flow.run("count", inputs={"x": 1}, executor=dask_client)
+    assert str(remote.value) == str(local.value)
+    assert "returned str, but its annotation declares -> int" in str(remote.value)
 
 
 def test_dask_collections_pass_unchanged_and_give_the_pandas_results(dask_client: Client) -> None:

@@ -17,6 +17,7 @@ from .sources import Source, SourceLike, to_source
 from .typecheck import describe, stale_note, value_matches
 
 if TYPE_CHECKING:
+    import os
     from concurrent.futures import Executor
 
     from distributed import Client
@@ -128,6 +129,7 @@ class Dataflow:
         overrides: Mapping[str, Any] | None = None,
         hooks: Sequence[NodeHooks] = (),
         executor: Executor | Client | None = None,
+        record: str | os.PathLike[str] | None = None,
     ) -> dict[str, Any]:
         """Compute `outputs` (a name or a list) and return them as a dict.
 
@@ -137,8 +139,18 @@ class Dataflow:
 
         Precedence: `overrides` (replace any node, its upstream is not run) over
         `inputs` (external values) over the config (values readable by functions).
+
+        With `record="runs/"`, a folder per run records what ran, on what, from which
+        code (see `sideflow.record`).
         """
         __tracebackhide__ = True  # IPython: tracebacks show user code, not ours
+        if record is not None:  # checked first: a rejected call leaves no record
+            from .record import recorded_run
+
+            self.validate(outputs, inputs, overrides)
+            wanted = output_names(outputs)
+            pool = cast("Executor | None", executor)  # passed back to `run`, Client included
+            return recorded_run(self, record, wanted, inputs or {}, overrides or {}, hooks, pool)
         plan, values = self._prepare(outputs, inputs or {}, overrides or {})
         if is_dask_client(executor):  # natively: one Dask graph, values stay on the workers
             from .dask_run import run_on_dask

@@ -89,19 +89,29 @@ def scene_to_svg(scene: dict[str, Any]) -> str:
         out.append(f'<path d="{edge["path"]}" fill="none" stroke="#888" stroke-width="1.2" '
                    'marker-end="url(#sf-arrow)"/>')
     for node in scene["nodes"]:
-        fill, stroke, stroke_width, dash = STYLE[node["role"]]
+        fill, stroke, stroke_width, dash = node.get("style") or STYLE[node["role"]]
         x, y = node["x"] - node["width"] / 2, node["y"] - node["height"] / 2
         rx = node["height"] / 2 if node["role"] in ("input", "config") else 6
         dashing = f' stroke-dasharray="{dash}"' if dash else ""
         tip = html.escape(f'{node["signature"]}\n{node["doc"]}\n{node["location"]}'.strip())
-        out.append(f'<g class="sf-node sf-role-{node["role"]}"><title>{tip}</title>'
+        classes = f'sf-node sf-role-{node["role"]}{node.get("classes", "")}'
+        out.append(f'<g class="{classes}"><title>{tip}</title>'
                    f'<rect x="{x:.1f}" y="{y:.1f}" width="{node["width"]:.1f}" '
                    f'height="{node["height"]:.1f}" rx="{rx}" fill="{fill}" stroke="{stroke}" '
                    f'stroke-width="{stroke_width}"{dashing}/>'
-                   f'<text x="{node["x"]:.1f}" y="{node["y"] + 4:.1f}" text-anchor="middle">'
-                   f'{html.escape(node["name"])}</text></g>')
+                   f'<text x="{node["x"]:.1f}" y="{node["y"] + (-3 if node.get("note") else 4):.1f}" '
+                   'text-anchor="middle">'
+                   f'{html.escape(node["name"])}</text>{_note(node)}</g>')
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _note(node: dict[str, Any]) -> str:
+    """A second, smaller line under the name (a run record's status and duration)."""
+    if not node.get("note"):
+        return ""
+    return (f'<text x="{node["x"]:.1f}" y="{node["y"] + 12:.1f}" '
+            f'text-anchor="middle" font-size="10" fill="#555">{html.escape(node["note"])}</text>')
 
 
 def _dot_escape(text: str) -> str:

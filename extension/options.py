@@ -2,43 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from IPython.core.error import UsageError
 
+from sideflow import options
+
 
 def parse_config(tokens: Iterable[str], namespace: Mapping[str, Any]) -> dict[str, Any]:
-    """Each token is JSON (`{"region": "US"}`), `key=value[,key=value]` or a variable's name."""
-    config: dict[str, Any] = {}
-    for token in tokens:
-        token = _unquote(token.strip())
-        if token.startswith(("{", "[")):
-            try:
-                value = json.loads(token)
-            except json.JSONDecodeError as exc:
-                msg = f"--config: bad JSON {token!r}: {exc.msg} at column {exc.colno}"
-                raise UsageError(msg) from None
-            if not isinstance(value, dict):
-                kind = type(value).__name__
-                msg = f"--config: {token!r} is a JSON {kind}, not an object: give {{\"key\": value, ...}}"
-                raise UsageError(msg)
-            config.update(value)
-        elif "=" in token:
-            for pair in token.split(","):
-                key, sep, raw = pair.partition("=")
-                if not sep or not key.strip().isidentifier():
-                    raise UsageError(f"--config: {pair!r} is not key=value")
-                config[key.strip()] = _scalar(raw.strip())
-        elif token.isidentifier():
-            value = _variable(namespace, token, "--config")
-            if not isinstance(value, Mapping):
-                raise UsageError(f"--config: {token!r} is a {type(value).__name__}, not a dict")
-            config.update(value)
-        else:
-            raise UsageError(f"--config: {token!r} is not JSON, key=value or a variable name")
-    return config
+    """Each token is JSON (`{"region": "US"}`), `key=value[,key=value]` or a variable's name
+    (the rules live in `sideflow.options`, shared with the command line)."""
+    try:
+        return options.parse_config(tokens, namespace)
+    except options.OptionError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def parse_inputs(name: str | None, namespace: Mapping[str, Any]) -> dict[str, Any]:
@@ -76,17 +54,3 @@ def _variable(namespace: Mapping[str, Any], name: str, option: str) -> Any:
     if name not in namespace:
         raise UsageError(f"{option}: no variable named {name!r} in the notebook")
     return namespace[name]
-
-
-def _unquote(text: str) -> str:
-    """IPython splits magic arguments without removing quotes: `'{"a": 1}'` keeps them."""
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-        return text[1:-1]
-    return text
-
-
-def _scalar(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        return text

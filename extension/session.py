@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sideflow import Dataflow
 from sideflow.dataflow import output_names
 from sideflow.errors import DataflowError, InputError, NodeError
+from sideflow.record import RunLog, write_record
 from sideflow.remote import is_dask_client, lost_futures
 from sideflow.sources import Source, from_module
 
@@ -63,6 +64,7 @@ class Session:
         self.errors: dict[str, BaseException] = {}
         self.error = ""  # the last rebuild problem; "" when the DAG is current
         self.last_ran: list[str] = []
+        self.last_run: RunLog | None = None  # for `record`
         self._print = printer
         self._tracker = Tracker()  # what each result was computed with: stale nodes and why
         self._input_seen: dict[str, Any] = {}  # input values as of the last check, by identity
@@ -205,12 +207,14 @@ class Session:
         inputs: Mapping[str, Any] | None = None,
         overrides: Mapping[str, Any] | None = None,
         executor: Executor | None = None,
+        record: str | Path | None = None,
     ) -> dict[str, Any]:
         """Like `Dataflow.run`, reusing fresh results and computing only stale or missing nodes.
 
         With an `executor` (default: `self.executor`), independent nodes run at the same
         time (states stay live). On a Dask `Client`, results other than the outputs stay
         on the workers: `results` holds their `distributed.Future`s.
+        With `record="runs/"`, the run is recorded (as `record` does after the fact).
 
         Given inputs are remembered (clicks use them). A run with `overrides` is a
         what-if: its values are returned, not stored in `results`.
@@ -221,7 +225,7 @@ class Session:
                 raise InputError(f"{label} must be a dict of name -> value, got {type(given).__name__}")
         outputs = output_names(outputs)  # checked here: a refused call changes nothing
         with undone_if_refused(self, enabled=bool(inputs)):  # a refused call remembers nothing
-            return self._run(outputs, inputs, overrides, executor)
+            return self._run(outputs, inputs, overrides, executor, record)
 
     def _run(
         self,
@@ -229,6 +233,7 @@ class Session:
         inputs: Mapping[str, Any] | None,
         overrides: Mapping[str, Any] | None,
         executor: Executor | None,
+        record: str | Path | None = None,
     ) -> dict[str, Any]:
         __tracebackhide__ = True
         flow = self._current()
@@ -248,17 +253,30 @@ class Session:
         if overrides:
             touched = flow.graph.descendants(overrides) | set(overrides)
             reuse = {n: self.results[n] for n in fresh if n not in touched}
-            return flow.run(
-                wanted, given, {**reuse, **overrides}, hooks=[_Ran(self.last_ran)], executor=executor
-            )
+            given_values = {**reuse, **overrides}
+            log = RunLog(flow, wanted, given, given_values, reuse, f"{self.name}.run",
+                         record is not None, record)
+            try:
+                return log.around(flow.run, wanted, given, given_values,
+                                  hooks=[_Ran(self.last_ran), log], executor=executor)
+            finally:
+                self.last_run = self.last_run if log.refused else log
         reuse = {n: self.results[n] for n in fresh}
         self._on_cluster = is_dask_client(executor)
+        log = RunLog(flow, wanted, given, reuse, reuse, f"{self.name}.run", record is not None, record)
         try:
-            return flow.run(wanted, given, reuse, hooks=[_Recorder(self)], executor=executor)
+            return log.around(flow.run, wanted, given, reuse, hooks=[_Recorder(self), log], executor=executor)
         finally:
             self._on_cluster = False
+            self.last_run = self.last_run if log.refused else log  # a refused call changes nothing
             self._running.clear()
             self._push(force=True)
+
+    def record(self, directory: str | Path) -> Path:
+        """Write the last run's record (run.json, dag.svg) to a new folder in `directory`."""
+        if self.last_run is None:
+            raise DataflowError(f"nothing to record yet: run something first ({self.name}.run([...]))")
+        return write_record(self.last_run, directory)
 
     def run_node(self, name: str) -> None:
         """The widget's click: run one node and show its preview (or why it cannot run)."""

@@ -34,7 +34,10 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BuildError",
+    "CheckError",
+    "CheckWarning",
     "ClusterError",
+    "Collect",
     "Dataflow",
     "DataflowError",
     "Input",
@@ -45,16 +48,25 @@ __all__ = [
     "NodeError",
     "NodeHooks",
     "OutputTypeError",
+    "Parallel",
     "Param",
     "Problem",
     "SourceError",
     "StaleCodeError",
     "UnknownOutputError",
+    "check_output",
     "config",
+    "extract_columns",
+    "extract_fields",
     "load_ipython_extension",
+    "parameterize",
+    "pipe",
+    "source",
+    "step",
     "tag",
     "to_frame",
     "unload_ipython_extension",
+    "value",
 ]
 
 
@@ -66,6 +78,26 @@ def load_ipython_extension(ipython: Any) -> None:
 def unload_ipython_extension(ipython: Any) -> None:
     """`%unload_ext sideflow`: remove every hook the extension registered."""
     _extension().unload_ipython_extension(ipython)
+
+
+# Modifiers and fan-out types load on first use: most modules need none of them.
+_LAZY = {
+    "CheckError": "decorators.checks", "CheckWarning": "decorators.checks",
+    "check_output": "decorators.checks", "extract_columns": "decorators.expanders",
+    "extract_fields": "decorators.expanders", "parameterize": "decorators.expanders",
+    "pipe": "decorators.pipe", "step": "decorators.pipe", "source": "decorators.base",
+    "value": "decorators.base", "Parallel": "fanout", "Collect": "fanout",
+}
+
+
+def __getattr__(name: str) -> Any:
+    where = _LAZY.get(name)
+    if where is None:
+        msg = f"module 'sideflow' has no attribute {name!r}"
+        raise AttributeError(msg)
+    found = getattr(importlib.import_module(f"{__name__}.{where}"), name)
+    globals()[name] = found
+    return found
 
 
 def _extension() -> Any:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .decorators.config import conditions
 from .errors import BuildError, Problem
+from .expand import expand_function, generated_collision
 from .fingerprint import Walker
 from .graph import Graph, Input
 from .node import Node, function_location, read_node
@@ -21,6 +23,7 @@ class _Candidate:
     name: str
     func: Callable[..., Any]
     source: Source
+    node: Node | None = None  # made by a modifier (read from the function otherwise)
 
     @property
     def location(self) -> str:
@@ -44,13 +47,26 @@ def build_graph(
                 "rename the config key or the function: a name is either computed or given",
             ))
             continue
+        if candidate.node is not None:
+            nodes[candidate.name] = candidate.node
+            continue
         node, found = read_node(candidate.func, candidate.name, candidate.source.label)
         problems.extend(found)
         if node is not None:
             object.__setattr__(node, "_walker", walker)  # not a field: no cost to builds
             nodes[node.name] = node
+    # fan-out types exist only once a module imported them (sideflow's or Hamilton's)
+    fanout = "sideflow.fanout" in sys.modules or "hamilton.htypes" in sys.modules
+    if fanout:
+        from .fanout import mark_roles
+
+        collects = mark_roles(nodes)
     inputs = _connect(nodes, winners, config, unmatched, problems)
     graph = Graph(nodes, inputs, unmatched)
+    if fanout and any(n.role for n in nodes.values()):
+        from .fanout import blocks
+
+        graph.fanouts = blocks(graph, collects, problems)
     if graph.cycle_members:
         cycle = graph.find_cycle()
         path, members = _shown_cycle(cycle)
@@ -89,6 +105,14 @@ def _choose_variants(
         by_name: dict[str, list[_Candidate]] = {}
         variants: dict[str, list[str]] = {}
         for func in dict.fromkeys(source.functions):  # the same function twice is one node
+            expanded = expand_function(func, config, source.label, problems)
+            if expanded is not None:  # a modifier made the nodes (or refused to)
+                made, declined = expanded
+                for node in made:
+                    by_name.setdefault(node.name, []).append(_Candidate(node.name, func, source, node))
+                if declined is not None:
+                    variants.setdefault(declined[0], []).append(declined[1])
+                continue
             when = conditions(func)
             fname = func.__name__
             name = fname.split("__", 1)[0] if when and "__" in fname else fname
@@ -102,7 +126,9 @@ def _choose_variants(
             # a variant whose condition holds beats the plain function: that one is the default
             conditional = [c for c in candidates if conditions(c.func)]
             pick = conditional or candidates
-            if len(pick) > 1:
+            if len(pick) > 1 and any(c.node is not None for c in pick):
+                problems.append(generated_collision(name, [(c.func, c.node) for c in pick]))
+            elif len(pick) > 1:
                 both = " and ".join(f"{c.func.__name__} at {c.location}" for c in pick)
                 problems.append(Problem(
                     "variant", name, pick[0].location,
@@ -175,7 +201,26 @@ def _connect(
                 consumers.setdefault(param.name, []).append(use)
     inputs: dict[str, Input] = {}
     for name, uses in consumers.items():
+        _check_agreement(name, uses, nodes, problems)
         required = any(req for _, _, req in uses) and name not in config
         users = tuple(n for n, _, _ in uses)
         inputs[name] = Input(name, uses[0][1], required, users, name in config)
     return inputs
+
+
+def _check_agreement(
+    name: str, uses: list[tuple[str, Any, bool]], nodes: Mapping[str, Node], problems: list[Problem]
+) -> None:
+    """One input read with types no single value can have (`a: int` and `a: str`)."""
+    first_node, first, _ = uses[0]
+    for node, annotation, _ in uses[1:]:
+        if annotation is first or is_compatible(annotation, first) or is_compatible(first, annotation):
+            continue  # the numeric tower holds: `int` in one place and `float` in another is fine
+        problems.append(Problem(
+            "type", node, nodes[node].location,
+            f"input {name!r} is read as {describe(first)} by {first_node!r} "
+            f"({nodes[first_node].location}) but as {describe(annotation)} by {node!r} "
+            f"({nodes[node].location}): no value can be both",
+            "make the annotations agree, or rename one parameter if they are different inputs",
+        ))
+        return

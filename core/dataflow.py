@@ -103,6 +103,7 @@ class Dataflow:
                     "file": n.file,
                     "line": n.line,
                     "tags": dict(n.tags),
+                    "origin": n.origin,
                     "code_hash": n.code_hash,
                     "depends_on": list(self.graph.parents[n.name]),
                 }
@@ -152,6 +153,15 @@ class Dataflow:
             pool = cast("Executor | None", executor)  # passed back to `run`, Client included
             return recorded_run(self, record, wanted, inputs or {}, overrides or {}, hooks, pool)
         plan, values = self._prepare(outputs, inputs or {}, overrides or {})
+        if self.graph.fanouts:  # dynamic fan-out: a block of nodes runs once per item
+            from .fanout import run_fanout
+
+            if is_dask_client(executor):  # not native on Dask yet: its Executor interface
+                client: Any = executor
+                executor = client.get_executor()
+            fetch_futures(values, plan.reads)
+            return run_fanout(plan, values, self.graph.fanouts, cast("Executor | None", executor),
+                              (*self.hooks, *hooks), self._returns)
         if is_dask_client(executor):  # natively: one Dask graph, values stay on the workers
             from .dask_run import run_on_dask
 

@@ -17,7 +17,7 @@ class Problem:
     Problems are data first, so a UI can list them; `describe()` is the text.
     """
 
-    kind: str  # "annotation", "type", "cycle", "collision", "config", "variant"
+    kind: str  # "annotation", "type", "cycle", "collision", "config", "variant", "modifier", "parallel"
     node: str
     location: str  # "file.py:12"
     message: str

@@ -50,6 +50,8 @@ class Graph:
         self.children: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in children.items()}
         self.order, self.cycle_members = _topological_order(self.nodes, self.parents, self.children)
         self.position = {name: i for i, name in enumerate(self.order)}
+        # collect node -> (fan-out node, nodes run once per item, collected one); set by the build
+        self.fanouts: dict[str, tuple[str, tuple[str, ...], str]] = {}
 
     def __contains__(self, name: object) -> bool:
         return name in self.nodes or name in self.inputs

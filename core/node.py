@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .awaiting import Awaited
 from .errors import Problem
 
 if TYPE_CHECKING:
@@ -52,6 +53,10 @@ class Node:
     line: int
     source: str = ""
     tags: Mapping[str, Any] = field(default_factory=dict)
+    # the modifier that made this node from its function ("@extract_columns"); "" for a plain one
+    origin: str = ""
+    # "expand" (returns Parallel[T]) or "collect" (takes a Collect[T]): see sideflow.fanout
+    role: str = ""
 
     @property
     def location(self) -> str:
@@ -80,6 +85,10 @@ class Node:
         from .fingerprint import Walker
 
         walker = self.__dict__.get("_walker") or Walker()
+        if self.origin:  # made by a modifier: what the modifier was given counts too
+            from .modifier_identity import with_modifiers
+
+            return with_modifiers(walker.fingerprint(self.func), self.func, walker)
         return walker.fingerprint(self.func)
 
     @property
@@ -104,7 +113,8 @@ def read_node(
     """Read a function's parameters and annotations; return the node or the problems."""
     target = _target(func)
     code: types.CodeType = target.__code__
-    refused = _refused_shape(code, target.__defaults__, name, function_location(func))
+    refused = _refused_shape(code, target.__defaults__, name, function_location(func),
+                             _fans_out(target))
     if refused:
         return None, refused
     annotations: dict[str, Any] = getattr(target, "__annotations__", {})
@@ -148,13 +158,30 @@ def read_node(
         Param(n, annotations[n], defaults.get(n, NO_DEFAULT), n not in positional) for n in names
     )
     tags = dict(getattr(func, "__sideflow_tags__", ()))
-    node = Node(name, func, params, annotations["return"], code.co_filename,
+    call = Awaited(func) if code.co_flags & inspect.CO_COROUTINE else func  # `async def`: awaited
+    node = Node(name, call, params, annotations["return"], code.co_filename,
                 code.co_firstlineno, source, tags)
     return node, []
 
 
+def _fans_out(target: Callable[..., Any]) -> bool:
+    """`-> Parallel[T]` / `-> Parallelizable[T]`: its items are read once, then kept."""
+    if not target.__code__.co_flags & inspect.CO_GENERATOR:
+        return False  # only generators need the answer
+    returns = getattr(target, "__annotations__", {}).get("return")
+    if isinstance(returns, str):
+        try:
+            returns = typing.get_type_hints(target).get("return")
+        except Exception:  # reported with the other annotation problems
+            return False
+    origin = getattr(returns, "__origin__", None)
+    name = f"{getattr(origin, '__module__', '')}.{getattr(origin, '__qualname__', '')}"
+    return name in ("sideflow.fanout.Parallel", "hamilton.htypes.Parallelizable")
+
+
 def _refused_shape(
-    code: types.CodeType, defaults: tuple[Any, ...] | None, name: str, location: str
+    code: types.CodeType, defaults: tuple[Any, ...] | None, name: str, location: str,
+    fans_out: bool = False,
 ) -> list[Problem]:
     """Functions a node cannot be made of without running them wrongly."""
     problems = []
@@ -183,7 +210,7 @@ def _refused_shape(
             "left out, the next could only be passed by name, which `/` forbids",
             "remove the `/` (or make all but the last of them required)",
         ))
-    if code.co_flags & inspect.CO_GENERATOR:
+    if code.co_flags & inspect.CO_GENERATOR and not fans_out:  # a fan-out's items are kept
         problems.append(Problem(
             "signature", name, location,
             f"function {name!r} is a generator (it uses `yield`): its result could be read "

@@ -62,7 +62,8 @@ def build_scene(
         node = graph.nodes.get(name)
         if node is not None:
             facts = {"signature": node.signature, "returns": describe(node.returns),
-                     "doc": node.summary, "location": node.location}
+                     "doc": node.summary, "location": node.location, "origin": node.origin,
+                     "tags": {k: str(v) for k, v in node.tags.items()}}
         else:
             spec = graph.inputs[name]
             given = "input" if spec.required else "optional input"

@@ -42,7 +42,7 @@ def module_functions(module: types.ModuleType) -> tuple[Callable[..., Any], ...]
         if not key.startswith("_")
         and isinstance(obj, types.FunctionType)
         and obj.__module__ == name
-        and obj.__name__ == key
+        and key in (obj.__name__, obj.__code__.co_name)  # Hamilton's resolver renames variants
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -296,3 +297,11 @@ def test_unknown_override_is_an_error_with_a_hint() -> None:
 
     with pytest.raises(sideflow.InputError, match=r"overrides name 'totl' \(did you mean 'total'\?\)"):
         sideflow.Dataflow([total]).run("total", overrides={"totl": 1})
+
+
+def test_one_input_read_with_incompatible_types_is_refused_at_build() -> None:
+    error = problems_of("conflicting_inputs")
+    assert [p.kind for p in error.problems] == ["type"]  # `x: int` beside `x: float` is accepted
+    assert re.search(r"conflicting_inputs\.py:8: input 'a' is read as int by 'doubled' "
+                     r"\(conflicting_inputs\.py:4\) but as str by 'shouted' \(conflicting_inputs\.py:8\): "
+                     r"no value can be both", str(error))

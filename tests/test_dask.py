@@ -334,3 +334,11 @@ def test_a_function_that_cannot_be_sent_says_why(dask_client: Client, tmp_path: 
                                            r"sent to the workers \(TypeError: cannot pickle"):
         flow.run("guarded", inputs={"x": 1}, executor=dask_client)
     assert flow.run("guarded", inputs={"x": 1}) == {"guarded": 1}  # locally it runs as before
+
+
+def test_a_fan_out_runs_on_the_cluster_with_the_local_values(dask_client: Client) -> None:
+    from tests.resources import dask_fanout
+
+    flow = sideflow.Dataflow(dask_fanout)
+    local = flow.run("total", inputs={"count": 5})
+    assert flow.run("total", inputs={"count": 5}, executor=dask_client) == local == {"total": 30}

@@ -218,15 +218,15 @@ def test_input_types_are_checked_against_the_consumers_that_run() -> None:
     def as_number(x: int) -> int:
         return x
 
-    def as_text(x: str) -> str:
-        return x
+    def as_maybe(x: int | None) -> str:
+        return repr(x)
 
-    flow = Dataflow([as_number, as_text])
-    assert flow.run("as_number", inputs={"x": 1}) == {"as_number": 1}
+    flow = Dataflow([as_number, as_maybe])  # `int` and `int | None` agree: both take an int
+    assert flow.run("as_maybe", inputs={"x": None}) == {"as_maybe": "None"}
     with pytest.raises(
-        InputTypeError, match=r"input 'x' is int, but 'as_text' \(test_run.py:\d+\) takes x: str"
+        InputTypeError, match=r"input 'x' is NoneType, but 'as_number' \(test_run.py:\d+\) takes x: int"
     ):
-        flow.run(["as_number", "as_text"], inputs={"x": 1})
+        flow.run(["as_number", "as_maybe"], inputs={"x": None})
 
 
 # -- errors while running ------------------------------------------------------------

@@ -150,3 +150,28 @@ def test_session_runs_on_an_executor(session: Session) -> None:
     assert out["ratio"].tolist() == [3.0, 4.5, 3.0, 4.5]
     assert sorted(session.last_ran) == ["avg_3wk_spend", "ratio", "table"]
     assert session.states["ratio"] == "fresh" and session.states["table"] == "fresh"
+
+
+HAMILTON_SIDE = '''
+import pandas as pd
+from hamilton.function_modifiers import extract_columns, tag
+
+@tag(owner="growth")
+@extract_columns("spend", "signups")
+def weekly(n: int) -> pd.DataFrame:
+    """Weekly numbers."""
+    return pd.DataFrame({"spend": [1.0 * i for i in range(n)], "signups": list(range(n))})
+'''
+
+
+def test_a_generated_node_is_drawn_and_a_click_runs_it(tmp_path: Path) -> None:
+    pytest.importorskip("hamilton")
+    (tmp_path / "ham_side.py").write_text(HAMILTON_SIDE)
+    session = Session(["ham_side.py"], inputs={"n": 3}, cwd=tmp_path, printer=lambda _: None)
+    drawn = {n["name"]: n for n in session.widget.graph["nodes"]}
+    assert drawn["spend"]["origin"] == "@tag @extract_columns"  # as written, outermost first
+    assert drawn["spend"]["location"] == "ham_side.py:5"
+    assert drawn["spend"]["tags"]["owner"] == "growth"  # Hamilton tags the final nodes
+    preview = click(session, "spend")
+    assert preview["status"] == "fresh" and "Series" in preview["summary"]
+    assert session.states["weekly"] == "fresh" and session.states["signups"] == "idle"

@@ -117,7 +117,10 @@ function makeNode(node, name, role, box) {
     : s("rect", { x: -w / 2, y: -ht / 2, width: w, height: ht, rx: role === "config" ? 2 : 8 });
   shape.setAttribute("class", "sf-shape");
   const title = s("title");
-  const lines = [node.signature || name, node.returns && `returns ${node.returns}`, node.doc, node.location];
+  const tags = Object.entries(node.tags || {}).map(([k, v]) => `${k}=${v}`).join(", ");
+  const made = node.origin && `made by ${node.origin}`;
+  const lines = [node.signature || name, node.returns && `returns ${node.returns}`, node.doc,
+    node.location, made, tags && `tags: ${tags}`];
   title.textContent = lines.filter(Boolean).join("\n");
   const label = s("text", { class: "sf-label", y: -2 });
   label.textContent = name;

@@ -275,13 +275,18 @@ class Dataflow:
         """Graphviz DOT text; options as for `visualize`."""
         from .render import to_dot
 
-        return to_dot(self, **options)
+        self._check_focus(options)
+        return to_dot(self.graph, **options)
 
     def visualize(self, **options: Any) -> Drawing:
         """An SVG drawing (shown inline in a notebook); see `sideflow.render.draw`."""
         from .render import draw
 
-        return draw(self, **options)
+        self._check_focus(options)
+        return draw(self.graph, **options)
+
+    def _check_focus(self, options: Mapping[str, Any]) -> None:
+        self._check_known([options[k] for k in ("upstream_of", "downstream_of") if options.get(k)])
 
     def _repr_svg_(self) -> str:
         return self.visualize().svg

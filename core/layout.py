@@ -1,4 +1,4 @@
-"""Layered (Sugiyama) layout: Graphviz `dot` in-process via pygraphviz, else pure Python.
+"""Static pictures' layout: Graphviz `dot` in-process via pygraphviz; the widget's layout otherwise.
 
 Layouts are cached by the graph's structure: an edit that changes only function
 bodies reuses the last layout.
@@ -8,57 +8,30 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Literal
 
-Rankdir = Literal["TB", "LR"]
-CHAR_WIDTH = 7.2  # points per character of a 12px monospace-ish label
-BOX_HEIGHT = 40.0
+from .geometry import BOX_HEIGHT, Box, EdgeRoute, Layout, Rankdir, Seat, box_width
+
 _CACHE_SIZE = 16
 # `dot` minimises crossings well but its cost grows fast: measured here, 100 nodes take
-# 0.1 s, a 1000-node feature graph 5-15 s. Above this many nodes + edges, "auto" uses
-# the pure-Python layered layout (25 ms for 1000 nodes) so big graphs stay interactive.
+# 0.1 s, 500 nodes 0.8 s, a 1000-node feature graph 5-15 s. Above this many nodes + edges,
+# "auto" uses the layered layout (the widget's; 40 ms for 1000 nodes) so big graphs stay quick.
 DOT_MAX_ITEMS = 800
+Engine = Literal["auto", "dot", "layered"]
 _cache: dict[tuple[object, ...], Layout] = {}
-
-
-@dataclass(frozen=True)
-class Box:
-    """A node's box: centre and size in points, y growing downward (SVG convention)."""
-
-    x: float
-    y: float
-    width: float
-    height: float
-
-
-@dataclass(frozen=True)
-class EdgeRoute:
-    tail: str
-    head: str
-    path: str  # SVG path data ending at the head's border
-
-
-@dataclass(frozen=True)
-class Layout:
-    boxes: dict[str, Box]
-    edges: tuple[EdgeRoute, ...]
-    width: float
-    height: float
-    engine: str
-
-
-def box_width(label: str) -> float:
-    return max(60.0, CHAR_WIDTH * len(label) + 24.0)
 
 
 def layout(
     vertices: Sequence[str], edges: Sequence[tuple[str, str]], rankdir: Rankdir = "TB",
-    engine: Literal["auto", "dot", "python"] = "auto",
+    engine: Engine = "auto", previous: Mapping[str, Seat] | None = None,
 ) -> Layout:
-    """Place `vertices` (names, in graph order) and route `edges` (tail, head)."""
-    key = (tuple(vertices), tuple(edges), rankdir, engine)
+    """Place `vertices` (names, in graph order) and route `edges` (tail, head).
+
+    "dot" is for static pictures; "layered" is the widget's, stable across edits when given
+    the `previous` layout's seats; "auto" is dot when installed and the graph is small.
+    """
+    key = _key(vertices, edges, rankdir, engine, previous or {})
     cached = _cache.get(key)
     if cached is not None:
         return cached
@@ -72,11 +45,21 @@ def layout(
     if result is None:
         from .layered import layered_layout
 
-        result = layered_layout(vertices, edges, rankdir)
+        result = layered_layout(vertices, edges, rankdir, previous)
     if len(_cache) >= _CACHE_SIZE:
         _cache.pop(next(iter(_cache)))
     _cache[key] = result
+    if result.seats:  # laid out again from its own seats, a layout is itself: the next call hits
+        _cache[_key(vertices, edges, rankdir, engine, result.seats)] = result
     return result
+
+
+def _key(
+    vertices: Sequence[str], edges: Sequence[tuple[str, str]], rankdir: Rankdir, engine: Engine,
+    previous: Mapping[str, Seat],
+) -> tuple[object, ...]:
+    seats = tuple(sorted((k, v.rank, v.across, v.depth) for k, v in previous.items()))
+    return (tuple(vertices), tuple(edges), rankdir, engine, seats)
 
 
 @contextlib.contextmanager

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .layout import Rankdir
+from .geometry import Rankdir
+from .graph import Graph
 from .scene import build_scene, role_of, select
-
-if TYPE_CHECKING:
-    from .dataflow import Dataflow
 
 # role -> (fill, stroke, stroke width, dash)
 STYLE: dict[str, tuple[str, str, float, str]] = {
@@ -44,7 +42,7 @@ class Drawing:
 
 
 def to_dot(
-    flow: Dataflow,
+    graph: Graph,
     outputs: Collection[str] = (),
     overrides: Collection[str] = (),
     rankdir: Rankdir = "TB",
@@ -52,50 +50,70 @@ def to_dot(
     downstream_of: str | None = None,
 ) -> str:
     """Graphviz DOT for the (sub)graph, styled by role."""
-    names = select(flow, upstream_of, downstream_of)
+    names = select(graph, upstream_of, downstream_of)
     shown = set(names)
     lines = ["digraph dataflow {", f'  rankdir="{rankdir}";',
              '  node [fontname="Helvetica", fontsize=11, style="filled,rounded"];']
     for name in names:
-        role = role_of(flow, name, outputs, overrides)
+        role = role_of(graph, name, outputs, overrides)
         fill, stroke, width, dash = STYLE[role]
         shape = "box" if role in ("function", "output", "override") else "ellipse"
         style = '"filled,rounded,dashed"' if dash else '"filled,rounded"'
         lines.append(f'  "{_dot_escape(name)}" [shape={shape}, fillcolor="{fill}", '
                      f'color="{stroke}", penwidth={width}, style={style}, tooltip="{role}"];')
     for name in names:
-        for parent in flow.graph.parents.get(name, ()):
+        for parent in graph.parents.get(name, ()):
             if parent in shown:
                 lines.append(f'  "{_dot_escape(parent)}" -> "{_dot_escape(name)}";')
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
-def draw(flow: Dataflow, **options: Any) -> Drawing:
+def draw(graph: Graph, **options: Any) -> Drawing:
     """Lay out (cached) and draw an SVG; options as for `to_dot`."""
-    return Drawing(scene_to_svg(build_scene(flow, **options)))
+    return Drawing(scene_to_svg(build_scene(graph, **options)))
 
 
-def scene_to_svg(scene: dict[str, Any]) -> str:
+# state -> stroke colour, as in the widget's legend (extension/static/graph.css)
+STATE_COLOURS: dict[str, str] = {
+    "input": "#0097a7", "idle": "#9e9e9e", "running": "#1976d2", "fresh": "#388e3c",
+    "stale": "#f57c00", "error": "#d32f2f", "missing-input": "#8e24aa",
+}
+
+
+def scene_to_svg(scene: dict[str, Any], states: Mapping[str, str] | None = None) -> str:
+    """The scene as standalone SVG; with `states`, nodes are outlined in their state colour
+    and a legend is drawn (the widget's picture for front ends without its JavaScript)."""
     pad = 8.0
-    width, height = scene["width"] + 2 * pad, scene["height"] + 2 * pad
+    legend = 22.0 if states else 0.0
+    left, top = scene.get("left", 0.0) - pad, scene.get("top", 0.0) - pad - legend
+    width, height = scene["width"] + 2 * pad, scene["height"] + 2 * pad + legend
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
-           f'viewBox="{-pad} {-pad} {width:.0f} {height:.0f}" '
+           f'viewBox="{left:.1f} {top:.1f} {width:.0f} {height:.0f}" '
            'font-family="Helvetica, Arial, sans-serif" font-size="12">',
            '<defs><marker id="sf-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
            'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#666"/>'
            "</marker></defs>"]
+    if states:
+        out.append(_legend(left + pad, top + pad + 6, {states.get(n["name"], "") for n in scene["nodes"]}))
     for edge in scene["edges"]:
-        out.append(f'<path d="{edge["path"]}" fill="none" stroke="#888" stroke-width="1.2" '
-                   'marker-end="url(#sf-arrow)"/>')
+        if edge.get("path"):
+            out.append(f'<path d="{html.escape(edge["path"])}" fill="none" stroke="#888" '
+                       'stroke-width="1.2" marker-end="url(#sf-arrow)"/>')
     for node in scene["nodes"]:
-        fill, stroke, stroke_width, dash = node.get("style") or STYLE[node["role"]]
+        style = node.get("style") or STYLE.get(node.get("role", ""), STYLE["function"])
+        fill, stroke, stroke_width, dash = style
+        state = (states or {}).get(node["name"], "")
+        if state in STATE_COLOURS:
+            stroke, stroke_width = STATE_COLOURS[state], max(stroke_width, 2.0)
         x, y = node["x"] - node["width"] / 2, node["y"] - node["height"] / 2
-        rx = node["height"] / 2 if node["role"] in ("input", "config") else 6
+        rx = node["height"] / 2 if node.get("role") in ("input", "config") else 6
         dashing = f' stroke-dasharray="{dash}"' if dash else ""
-        tip = html.escape(f'{node["signature"]}\n{node["doc"]}\n{node["location"]}'.strip())
-        classes = f'sf-node sf-role-{node["role"]}{node.get("classes", "")}'
-        out.append(f'<g class="{classes}"><title>{tip}</title>'
+        facts = (node.get("signature", ""), node.get("doc", ""), node.get("location", ""))
+        tip = html.escape("\n".join(facts).strip())
+        marked = f' data-state="{html.escape(state)}"' if state else ""
+        classes = f'sf-node sf-role-{html.escape(node.get("role", "function"))}{node.get("classes", "")}'
+        out.append(f'<g class="{classes}"{marked}><title>{tip}</title>'
                    f'<rect x="{x:.1f}" y="{y:.1f}" width="{node["width"]:.1f}" '
                    f'height="{node["height"]:.1f}" rx="{rx}" fill="{fill}" stroke="{stroke}" '
                    f'stroke-width="{stroke_width}"{dashing}/>'
@@ -104,6 +122,19 @@ def scene_to_svg(scene: dict[str, Any]) -> str:
                    f'{html.escape(node["name"])}</text>{_note(node)}</g>')
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _legend(x: float, y: float, shown: set[str]) -> str:
+    """One swatch per state that appears, in the widget's legend order."""
+    parts = []
+    for state, colour in STATE_COLOURS.items():
+        if state not in shown:
+            continue
+        parts.append(f'<rect x="{x:.1f}" y="{y - 9:.1f}" width="10" height="10" rx="2" fill="#fff" '
+                     f'stroke="{colour}" stroke-width="2"/><text x="{x + 14:.1f}" y="{y:.1f}" '
+                     f'fill="#555">{state}</text>')
+        x += 24 + 7 * len(state)
+    return f'<g class="sf-legend">{"".join(parts)}</g>'
 
 
 def _note(node: dict[str, Any]) -> str:

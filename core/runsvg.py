@@ -24,7 +24,7 @@ RUN_STYLE: dict[str, tuple[str, str, float, str]] = {
 
 def executed_svg(flow: Dataflow, record: dict[str, Any]) -> str:
     """SVG of the whole DAG; each node styled by its status in `record["nodes"]`."""
-    scene = build_scene(flow, outputs=record["outputs"])
+    scene = build_scene(flow.graph, outputs=record["outputs"])
     nodes = record["nodes"]
     for item in scene["nodes"]:
         entry = nodes.get(item["name"])

@@ -8,14 +8,12 @@ import html
 import io
 import itertools
 import numbers
-import os
-import sys
-import traceback
 from collections import abc
-from pathlib import Path
 from typing import Any
 
 from .deadline import time_limit
+from .error_preview import preview_error
+from .preview_text import clip as _clip
 from .sanitize import sanitize_html
 
 __all__ = ["preview", "preview_error", "sanitize_html"]
@@ -37,24 +35,6 @@ def preview(value: Any, *, max_rows: int = 10, max_bytes: int = 20_000) -> dict[
     except BaseException as exc:  # a user's broken (or endless) __repr__ must not break the widget
         summary = f"{_type_name(value)} (preview failed: {type(exc).__name__}: {exc})"
         return _result("object", _clip(summary, 300), "", "")
-
-
-def preview_error(exc: BaseException, *, max_bytes: int = 20_000) -> dict[str, str]:
-    """Describe an exception with the user's own traceback frames (sideflow's are dropped).
-
-    A sideflow ``NodeError`` chained (``raise ... from original``) shows the original's
-    frames first, then the NodeError's message naming node, function and file:line.
-    """
-    first_line = (str(exc).splitlines() or [""])[0]
-    summary = _clip(f"{type(exc).__name__}: {first_line}".rstrip(": "), 300)
-    report = traceback.TracebackException.from_exception(exc)
-    _drop_internal_frames(report)
-    text = _clip_middle("".join(report.format()), max_bytes)
-    body = (
-        f'<div class="sf-error-summary">{html.escape(summary)}</div>'
-        f'<pre class="sf-traceback">{html.escape(text)}</pre>'
-    )
-    return {"kind": "error", "summary": summary, "html": _wrap("error", body), "text": text}
 
 
 # --- values -----------------------------------------------------------------------------
@@ -119,10 +99,13 @@ def _dataframe(df: Any, max_rows: int, max_bytes: int) -> dict[str, str]:
 
 
 def _series(s: Any, max_rows: int, max_bytes: int) -> dict[str, str]:
+    """Named or not, the same table: an index column and a value column with a header
+    (the Series' name, or "(unnamed)"); the dtype is in the summary."""
     name = "" if s.name is None else f" {s.name!r}"
     summary = f"Series{name} {count(len(s), 'row')}, dtype {s.dtype}"
     head = s.iloc[:max_rows]
-    header = [["", _cell("" if s.name is None else s.name)]]  # the dtype is in the summary
+    index_name = "" if head.index.name is None else _cell(head.index.name)
+    header = [[index_name, "(unnamed)" if s.name is None else _cell(s.name)]]
     body = [[_cell(i), _cell(v)] for i, v in zip(head.index, head.tolist(), strict=True)]
     notes = _more(len(s) - len(head), "row")
     table, shown = _table(header, body, max_bytes)
@@ -144,8 +127,10 @@ def _ndarray(a: Any, max_rows: int, max_bytes: int) -> dict[str, str]:
 
 def _scalar(value: Any, max_bytes: int) -> dict[str, str]:
     text = _clip(repr(value) if value is None or isinstance(value, bool) else str(value), max_bytes)
-    body = f"<code>{html.escape(text)}</code>"
-    return _result("scalar", f"{_type_name(value)} {_clip(text, 80)}", _wrap("scalar", body), text)
+    shown = _clip(text, 80)
+    # the value once: in the summary, and below it only when the summary had to cut it
+    body = f"<code>{html.escape(text)}</code>" if shown != text else ""
+    return _result("scalar", f"{_type_name(value)} {shown}", _wrap("scalar", body), text)
 
 
 def _text(value: str | bytes | bytearray, max_bytes: int) -> dict[str, str]:
@@ -268,49 +253,3 @@ def count(n: int, noun: str) -> str:
 
 def _type_name(value: Any) -> str:
     return type(value).__name__
-
-
-def _clip(text: str, max_bytes: int) -> str:
-    """At most `max_bytes` of UTF-8 (plus an ellipsis); slicing first keeps giant strings cheap."""
-    head = text[: max_bytes + 1]
-    encoded = head.encode("utf-8", "replace")
-    if len(encoded) <= max_bytes and len(head) == len(text):
-        return text
-    return encoded[:max_bytes].decode("utf-8", "ignore") + "…"
-
-
-def _clip_middle(text: str, max_bytes: int) -> str:
-    """Keep the start and the (more telling) end of a long traceback."""
-    if len(text.encode("utf-8", "replace")) <= max_bytes:
-        return text
-    head, tail = text[: max_bytes // 4], text[-(max_bytes // 2) :]
-    return _clip(f"{head}\n… (traceback shortened) …\n{tail}", max_bytes)
-
-
-# --- tracebacks -------------------------------------------------------------------------
-
-
-def _internal_dirs() -> tuple[str, ...]:
-    """The directories of the sideflow packages as installed (editable or wheel)."""
-    dirs = {str(Path(__file__).resolve().parent)}
-    for name in ("sideflow", "sideflow.extension"):
-        module = sys.modules.get(name)
-        for path in getattr(module, "__path__", None) or ():
-            dirs.add(str(Path(path).resolve()))
-    return tuple(d + os.sep for d in dirs)
-
-
-def _drop_internal_frames(report: traceback.TracebackException) -> None:
-    """Remove sideflow's own frames from `report` and every exception chained to it."""
-    internal = _internal_dirs()
-    pending, seen = [report], set()
-    while pending:
-        current = pending.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        frames = [f for f in current.stack if not os.path.realpath(f.filename).startswith(internal)]
-        current.stack = traceback.StackSummary.from_list(frames)
-        group = getattr(current, "exceptions", None) or ()  # ExceptionGroup members
-        linked = [current.__cause__, current.__context__, *group]
-        pending.extend(r for r in linked if r is not None)

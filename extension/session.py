@@ -321,16 +321,21 @@ class Session:
         return {"summary": summary, "html": f"<p>{html.escape(how)}</p>"}
 
     def _preview_input(self, name: str) -> None:
-        from .preview import preview
+        from .input_preview import input_payload
 
-        widget = self.widget
-        if name in self.inputs or name in self.config:
-            value = self.inputs[name] if name in self.inputs else self.config[name]
-            widget.show_preview(name, preview(value), "fresh")
-        else:
-            how = self.explain_missing(name, [name])["html"]
-            summary = f"{name!r} is an input with no value yet"
-            widget.show_preview(name, {"summary": summary, "html": how}, "missing-input")
+        graph = self._current().graph
+        payload, status, expression = input_payload(graph, name, self.inputs, self.config, self.name)
+        self.widget.show_preview(name, payload, status, expression)
+
+    def _explain_node(self, name: str) -> dict[str, Any]:
+        """The widget's hover: why `name` is in its state, and what a click would run."""
+        graph = self._current().graph
+        if name not in graph:
+            return {}
+        answer: dict[str, Any] = {"why": self.why(name).as_dict()}
+        if name in graph.nodes:
+            answer["plan"] = self.plan([name]).as_dict()
+        return answer
 
     def _current(self) -> Dataflow:
         if self.dataflow is None:
@@ -416,7 +421,9 @@ class Session:
         if self._widget is None:
             from .widget import GraphWidget
 
-            self._widget = GraphWidget(on_run=self.run_node, name=self.name)
+            self._widget = GraphWidget(
+                on_run=self.run_node, name=self.name, on_explain=self._explain_node, on_relayout=self._tidy
+            )
             self._widget.update(
                 graph=self._scene() if self.dataflow else {"nodes": [], "edges": []}, message=self.error
             )
@@ -439,10 +446,16 @@ class Session:
     def downstream(self, name: str) -> list[str]:
         return self._current().downstream(name)
 
-    def _scene(self) -> dict[str, Any]:
+    def _scene(self, keep_places: bool = True) -> dict[str, Any]:
         from sideflow.scene import build_scene
 
-        return build_scene(self._current())
+        previous = self._widget.graph if self._widget is not None and keep_places else None
+        return build_scene(self._current().graph, engine="layered", previous=previous)
+
+    def _tidy(self) -> None:
+        """The widget's "tidy" button: lay the graph out afresh, forgetting earlier places."""
+        if self.dataflow is not None and self._widget is not None:
+            self._widget.update(graph=self._scene(keep_places=False))
 
     def _push(self, force: bool = False) -> None:
         now = time.perf_counter()

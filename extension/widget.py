@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import html
 import typing
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -19,7 +21,8 @@ __all__ = ["STATES", "GraphWidget"]
 _STATIC = Path(__file__).parent / "static"
 
 STATES: tuple[str, ...] = typing.get_args(State)  # one list: states.py; graph.js is tested against it
-PREVIEW_STATUSES = ("fresh", "error", "missing-input", "refused")
+PREVIEW_STATUSES = ("fresh", "input", "error", "missing-input", "refused")
+Explainer = Callable[[str], Mapping[str, Any]]
 
 
 class GraphWidget(anywidget.AnyWidget):
@@ -28,7 +31,10 @@ class GraphWidget(anywidget.AnyWidget):
     Responsibilities:
     - show the `graph` layout, coloured by `states`, with `durations` of fresh nodes;
     - show `preview` (already bounded and escaped by `preview.py`) and the `message` banner;
-    - turn a click into one `on_run(name)` call, refusing clicks while a run is `busy`.
+    - turn a click into one `on_run(name)` call, refusing clicks while a run is `busy`;
+    - answer a hover's `explain` request with `on_explain(name)` (why / plan dicts);
+    - ask `on_relayout()` for a fresh layout when the user tidies the graph;
+    - display with a static SVG picture beside it, for front ends without its JavaScript.
 
     It knows nothing about the engine: a session calls `update()` / `show_preview()`.
     """
@@ -49,10 +55,14 @@ class GraphWidget(anywidget.AnyWidget):
         on_run: Callable[[str], None] | None = None,
         *,
         name: str = "flow",
+        on_explain: Explainer | None = None,
+        on_relayout: Callable[[], None] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(name=name, **kwargs)
         self._on_run = on_run
+        self._on_explain = on_explain
+        self._on_relayout = on_relayout
         self.on_msg(self._on_front_end_message)
 
     def __repr__(self) -> str:
@@ -79,11 +89,21 @@ class GraphWidget(anywidget.AnyWidget):
             if message is not None:
                 self.message = message
 
-    def expression(self, node: str) -> str:
-        """What a user types to get the node's value back in the notebook."""
-        return f"{self.name}.results[{node!r}]"
+    def expression(self, node: str, status: str = "fresh") -> str:
+        """What a user types to get the shown value back in the notebook ("" when nothing
+        would work): a result, an input or config value, or the error a node raised."""
+        role = next((n.get("role") for n in self.graph.get("nodes") or () if n.get("name") == node), None)
+        if status == "error":
+            return f"{self.name}.errors[{node!r}]"
+        if status == "input":
+            return f"{self.name}.{'config' if role == 'config' else 'inputs'}[{node!r}]"
+        if status == "fresh" and role not in ("input", "config"):
+            return f"{self.name}.results[{node!r}]"
+        return ""
 
-    def show_preview(self, node: str, payload: Mapping[str, str], status: str) -> None:
+    def show_preview(
+        self, node: str, payload: Mapping[str, str], status: str, expression: str | None = None
+    ) -> None:
         """Show `payload` (from `preview()` / `preview_error()`) as the result of `node`."""
         if status not in PREVIEW_STATUSES:
             msg = f"preview status {status!r} is not one of {', '.join(PREVIEW_STATUSES)}"
@@ -91,7 +111,7 @@ class GraphWidget(anywidget.AnyWidget):
         self.preview = {
             "node": node,
             "status": status,
-            "expression": self.expression(node),
+            "expression": self.expression(node, status) if expression is None else expression,
             "summary": str(payload.get("summary", "")),
             "html": str(payload.get("html", "")),
         }
@@ -99,11 +119,46 @@ class GraphWidget(anywidget.AnyWidget):
     def _refuse(self, node: str, reason: str) -> None:
         self.show_preview(node, {"summary": reason, "html": ""}, "refused")
 
+    def picture(self) -> dict[str, str]:
+        """The graph as a static SVG (with states), as a mimebundle."""
+        from sideflow.render import scene_to_svg
+
+        graph = dict(self.graph)
+        if not graph.get("nodes"):
+            return {"text/plain": f"(no graph yet) {self!r}"}
+        svg = scene_to_svg(graph, {**self.states}).replace("<svg ", '<svg class="sf-picture" ', 1)
+        # An <img> of the SVG too: JupyterLab shows an untrusted (unexecuted) notebook's
+        # HTML without <svg> tags, but keeps images; nbconvert and nbviewer prefer the HTML.
+        uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        alt = html.escape(f"graph of {self.name}: {self!r}")
+        markup = f'<img class="sf-picture" alt="{alt}" src="{uri}">'
+        return {"text/html": markup, "image/svg+xml": svg, "text/plain": f"picture of {self!r}"}
+
+    def _ipython_display_(self) -> None:
+        """The live view, then its picture: the widget's JavaScript hides the picture while
+        it runs; nbconvert, nbviewer, GitHub and a kernel-less notebook show the picture."""
+        from IPython.display import display
+
+        bundle = self._repr_mimebundle_()
+        if bundle is None:  # closed: no live view to show
+            display(self.picture(), raw=True)
+            return
+        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
+        display(data, metadata=metadata, raw=True)
+        display(self.picture(), raw=True)
+
     def _on_front_end_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if not isinstance(content, dict) or content.get("type") != "run":
+        if not isinstance(content, dict) or content.get("type") not in ("run", "explain", "relayout"):
+            return
+        if content["type"] == "relayout":
+            if self._on_relayout is not None and not self.busy:
+                self._on_relayout()
             return
         node = content.get("node")
         if not isinstance(node, str) or not node:
+            return
+        if content["type"] == "explain":
+            self._explain(node)
             return
         known = {n.get("name") for n in self.graph.get("nodes") or []}
         if known and node not in known:
@@ -122,6 +177,16 @@ class GraphWidget(anywidget.AnyWidget):
             self.show_preview(node, preview_error(exc), "error")
         finally:
             self.busy = ""
+
+    def _explain(self, node: str) -> None:
+        """Reply to a hover: why the node is in its state and what a click would run."""
+        answer: dict[str, Any] = {}
+        if self._on_explain is not None:
+            try:
+                answer = dict(self._on_explain(node))
+            except Exception as exc:  # a hover must never raise into the kernel's log
+                answer = {"error": f"{type(exc).__name__}: {exc}"}
+        self.send({"type": "explain", "node": node, **answer})
 
     def set_state(self, sync_data: dict[str, Any]) -> None:
         """A front end's state update. `busy` is synced for display only: a (stale or

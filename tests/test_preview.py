@@ -55,10 +55,12 @@ CASES = [
      "series", r"^Series 'spend' 2 rows, dtype float64$", ["<th>spend</th>", "<td>2.5</td>"]),
     ("ndarray", lambda: np.arange(1000).reshape(100, 10),
      "ndarray", r"^ndarray 100 × 10, dtype int64$", ["[[ 0  1", "first 10 of 100"]),
-    ("int", lambda: 42, "scalar", r"^int 42$", ["<code>42</code>"]),
-    ("float", lambda: 0.25, "scalar", r"^float 0.25$", ["0.25"]),
-    ("none", lambda: None, "scalar", r"^NoneType None$", ["None"]),
-    ("numpy-scalar", lambda: np.float64(2.5), "scalar", r"^float64 2.5$", ["2.5"]),
+    ("int", lambda: 42, "scalar", r"^int 42$", []),
+    ("float", lambda: 0.25, "scalar", r"^float 0.25$", []),
+    ("none", lambda: None, "scalar", r"^NoneType None$", []),
+    ("numpy-scalar", lambda: np.float64(2.5), "scalar", r"^float64 2.5$", []),
+    ("unnamed-series", lambda: pd.Series([1.5, 2.5]),
+     "series", r"^Series 2 rows, dtype float64$", ["<th>(unnamed)</th>", "<td>2.5</td>"]),
     ("str", lambda: "hello <b>", "text", r"^str, 9 characters$", ["hello &lt;b&gt;"]),
     ("big-str", lambda: "x" * 1_000_000, "text", r"^str, 1,000,000 characters$", ["xxx…"]),
     ("big-dict", lambda: {f"k{i}": i for i in range(100_000)},
@@ -68,8 +70,8 @@ CASES = [
     ("big-set", lambda: set(range(1_000_000)), "sequence", r"^set of 1,000,000 items$", [", …}"]),
     ("figure", _figure, "figure", r"^Figure 2×1.5 in$", ['<img class="sf-figure"',
                                                           'src="data:image/png;base64,']),
-    ("repr-html", RichThing, "html", r"^RichThing$", ["<b>bold</b>", "kept text",
-                                                      '<a href="https://example.com">ok</a>']),
+    ("repr-html", RichThing, "html", r"^RichThing$",
+     ["<b>bold</b>", "kept text", '<a href="https://example.com" rel="noopener noreferrer">ok</a>']),
     ("object", lambda: object.__new__(type("Opaque", (), {"__repr__": lambda s: "<Opaque>"})),
      "object", r"^Opaque$", ["&lt;Opaque&gt;"]),
 ]
@@ -124,23 +126,27 @@ def test_data_is_never_markup(container):
 
 def test_repr_html_is_sanitized():
     markup = preview(RichThing())["html"]
-    for banned in ("<script", "<style", "<iframe", "<img", "javascript:", "onclick", "onmouseover",
+    for banned in ("<script", "<style", "<iframe", "javascript:", "onclick", "onmouseover",
                    "onerror", "style=", "alert"):
         assert banned not in markup
+    assert not re.search(r"<img[^>]*\ssrc=", markup)  # an <img> left without its src= fetches nothing
 
 
 @pytest.mark.parametrize(("markup", "expected"), [
-    ("<p>a<b>b</p>c", "<p>a<b>b</b></p>c"),
-    ("<table><tr><td>1</td></tr></table>", "<table><tr><td>1</td></tr></table>"),
+    ("<p>a<b>b</p>c", "<p>a<b>b</b></p><b>c</b>"),  # HTML5 parsing: the <b> reopens
+    ("<table><tr><td>1</td></tr></table>", "<table><tbody><tr><td>1</td></tr></tbody></table>"),
     ("<svg><script>x</script></svg>after", "after"),
     ('<img src="data:image/png;base64,AA" alt="a&quot;">',
      '<img src="data:image/png;base64,AA" alt="a&quot;">'),
-    ('<a href=" JaVa\tscript:alert(1)">x</a>', "<a>x</a>"),
+    ('<a href=" JaVa\tscript:alert(1)">x</a>', '<a rel="noopener noreferrer">x</a>'),
+    ('<a href="https://example.com">x</a>', '<a href="https://example.com" rel="noopener noreferrer">x</a>'),
+    ('<img src="https://tracker.example/p.gif">', "<img>"),  # never fetch a URL
+    ("<a href='data:text/html,<script>alert(1)</script>'>x</a>", '<a rel="noopener noreferrer">x</a>'),
     ("<embed src=x.swf>y", "y"),
     ("<!-- comment --><unknown>text</unknown>", "text"),
     ("1 &lt; 2 &amp;&amp; <b>x</b>", "1 &lt; 2 &amp;&amp; <b>x</b>"),
-], ids=["closes-open-tags", "table", "svg-dropped", "data-img", "js-url", "embed", "unknown-tag",
-        "entities"])
+], ids=["closes-open-tags", "table", "svg-dropped", "data-img", "js-url", "web-link", "web-img",
+        "data-link", "embed", "unknown-tag", "entities"])
 def test_sanitize_html(markup, expected):
     assert sanitize_html(markup) == expected
 
@@ -152,6 +158,19 @@ def test_sanitize_html_is_bounded_and_well_formed():
     assert out.endswith("</table>…")
     assert out.count("<tr>") == out.count("</tr>")
     assert out.count("<td>") == out.count("</td>")
+
+
+@pytest.mark.parametrize(("value", "text"), [(42, "42"), (0.25, "0.25")], ids=["int", "float"])
+def test_a_scalar_value_shows_once(value, text):
+    result = preview(value)
+    assert (result["summary"] + result["html"]).count(text) == 1
+
+
+def test_a_long_scalar_shows_whole_below_its_cut_summary():
+    big = 10**120
+    result = preview(big)
+    assert result["summary"].endswith("…")
+    assert f"<code>{big}</code>" in result["html"]
 
 
 def test_a_broken_repr_does_not_break_the_preview():
@@ -189,10 +208,11 @@ def test_plain_error_shows_type_message_and_user_frames():
     result = preview_error(_raised(ratio, 1, 0))
     assert result["kind"] == "error"
     assert result["summary"] == "ZeroDivisionError: division by zero"
-    assert 'test_preview.py", line' in result["text"]
+    assert "test_preview.py:" in result["text"]
     assert "in ratio" in result["text"]
     assert "&lt;" not in result["summary"]
-    assert '<pre class="sf-traceback">' in result["html"]
+    assert '<ol class="sf-user-frames">' in result["html"]
+    assert "division by zero" not in result["html"]  # the summary says it, once
 
 
 def test_node_error_shows_the_original_user_frames_and_names_the_node():
@@ -203,11 +223,29 @@ def test_node_error_shows_the_original_user_frames_and_names_the_node():
     assert re.match(r"NodeError: node 'ratio' \(function ratio, test_preview\.py:\d+\) raised "
                     r"ZeroDivisionError: division by zero$", result["summary"]), result["summary"]
     assert "return a / b" in result["text"]
-    assert "ZeroDivisionError: division by zero" in result["text"]
+    assert "division by zero" not in result["html"]  # once: in the summary
+    assert "inputs: a=1, b=0" in result["html"]  # the rest of the message, as a note
     for directory in _sideflow_dirs():
         assert directory not in result["text"]
     full = "".join(traceback.format_exception(exc))
     assert any(d in full for d in _sideflow_dirs())  # there were engine frames to hide
+
+
+def user_lookup(frame: pd.DataFrame) -> float:
+    """A user's node failing inside pandas."""
+    return float(frame["no_such_column"].sum())
+
+
+def test_library_frames_are_folded_below_the_users_frames():
+    result = preview_error(_raised(user_lookup, pd.DataFrame({"a": [1]})))
+    assert result["summary"] == "KeyError: 'no_such_column'"
+    markup = result["html"]
+    user, library = markup.index('class="sf-user-frames"'), markup.index('class="sf-library-frames"')
+    assert user < library  # the user's line is on the first screen
+    assert 'return float(frame["no_such_column"].sum())'.replace('"', "&quot;") in markup[:library]
+    assert "pandas" not in markup[:library]
+    assert re.search(r"<summary>\d+ library frames? \([^)]*pandas[^)]*\)</summary>", markup)
+    assert markup.count("no_such_column") == 1 + markup[library:].count("no_such_column")
 
 
 def test_frames_from_sideflow_files_are_dropped():
@@ -220,10 +258,15 @@ def test_frames_from_sideflow_files_are_dropped():
     assert "in ratio" in text
 
 
+def deep(n: int) -> float:
+    return 1 / 0 if n == 0 else deep(n - 1)
+
+
 def test_long_tracebacks_keep_their_end():
-    exc = _raised(ratio, 1, 0)
+    exc = _raised(deep, 300)
     exc.args = ("x" * 100_000,)
     result = preview_error(exc, max_bytes=2000)
     assert len(result["text"]) <= 2001
     assert "traceback shortened" in result["text"]
+    assert "return 1 / 0 if n == 0 else deep(n - 1)" in result["text"][:800]  # the raising line leads
     assert len(result["summary"]) <= 301

@@ -22,11 +22,11 @@ def diamond() -> Dataflow:
     return Dataflow(RESOURCES / "diamond.py", config={"y": 3})
 
 
-@pytest.fixture(params=["dot", "python"], ids=["graphviz", "python-fallback"])
+@pytest.fixture(params=["dot", "layered"], ids=["graphviz", "layered-fallback"])
 def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Draw with Graphviz, or with pygraphviz made unimportable (the fallback)."""
     monkeypatch.setattr(layout_module, "_cache", {})
-    if request.param == "python":
+    if request.param == "layered":
         monkeypatch.setitem(sys.modules, "pygraphviz", None)  # `import pygraphviz` fails
     else:
         pytest.importorskip("pygraphviz")
@@ -117,7 +117,7 @@ def test_visualize_draws_every_node(diamond: Dataflow, engine: str) -> None:
 def test_visualize_engine(diamond: Dataflow, engine: str) -> None:
     from sideflow.scene import build_scene
 
-    assert build_scene(diamond)["engine"] == engine
+    assert build_scene(diamond.graph)["engine"] == engine
 
 
 @pytest.mark.parametrize("rankdir", ["TB", "LR"], ids=["TB", "LR"])
@@ -144,10 +144,10 @@ def test_svg_escapes_text() -> None:
 
 
 @pytest.mark.parametrize("rankdir", ["TB", "LR"], ids=["TB", "LR"])
-def test_python_layout_directly(rankdir: str) -> None:
+def test_layered_layout_directly(rankdir: str) -> None:
     placed = layout(["a", "b", "c", "d"], [("a", "b"), ("a", "c"), ("b", "d"), ("c", "d")],
-                    rankdir, engine="python")  # type: ignore[arg-type]
-    assert placed.engine == "python"
+                    rankdir, engine="layered")
+    assert placed.engine == "layered"
     assert set(placed.boxes) == {"a", "b", "c", "d"}
     assert len(placed.edges) == 4
     depth = (lambda box: box.y) if rankdir == "TB" else (lambda box: box.x)

@@ -117,14 +117,15 @@ def test_widget_repr_is_deterministic(session: Session) -> None:
 
 
 def test_body_only_edit_reuses_the_layout(session: Session, tmp_path: Path, monkeypatch) -> None:
-    from sideflow import layout
+    from sideflow import layered, layout
 
     monkeypatch.setattr(layout, "_cache", {})
     _ = session.widget
     calls = []
-    real = layout._dot_layout
-    monkeypatch.setattr(layout, "_dot_layout", lambda *a: calls.append(a) or real(*a))
+    real = layered.layered_layout
+    monkeypatch.setattr(layered, "layered_layout", lambda *a: calls.append(a) or real(*a))
     (tmp_path / "side.py").write_text(textwrap.dedent(MODULE).replace("1 / 0", "2 / 0"))
+    scene_before = session.widget.graph["nodes"]
     assert session.check()
     assert calls == []  # same structure: the cached layout is reused
     (tmp_path / "side.py").write_text(
@@ -132,6 +133,9 @@ def test_body_only_edit_reuses_the_layout(session: Session, tmp_path: Path, monk
     )
     assert session.check()
     assert len(calls) == 1
+    before = {n["name"]: (n["x"], n["y"]) for n in scene_before}
+    after = {n["name"]: (n["x"], n["y"]) for n in session.widget.graph["nodes"]}
+    assert all(after[name] == at for name, at in before.items())  # a new node moves no other
 
 
 def test_session_offers_the_dataflow_views(session: Session) -> None:
@@ -150,6 +154,75 @@ def test_session_runs_on_an_executor(session: Session) -> None:
     assert out["ratio"].tolist() == [3.0, 4.5, 3.0, 4.5]
     assert sorted(session.last_ran) == ["avg_3wk_spend", "ratio", "table"]
     assert session.states["ratio"] == "fresh" and session.states["table"] == "fresh"
+
+
+OPTIONAL = '''
+def scaled(spend: float, factor: float = 2.0) -> float:
+    return spend * factor
+'''
+
+
+@pytest.fixture
+def optional(tmp_path: Path) -> Session:
+    (tmp_path / "opt.py").write_text(OPTIONAL)
+    return Session(["opt.py"], inputs={"spend": 3.0}, cwd=tmp_path, printer=lambda _: None)
+
+
+def test_an_input_previews_its_value_with_an_expression_that_works(optional: Session) -> None:
+    preview = click(optional, "spend")
+    assert (preview["status"], preview["expression"]) == ("input", "flow.inputs['spend']")
+    assert eval(preview["expression"], {"flow": optional}) == 3.0
+    assert optional.widget.states["spend"] == "input"
+
+
+def test_an_optional_input_shows_its_default_and_that_it_is_used(optional: Session) -> None:
+    assert optional.widget.states["factor"] == "input"
+    preview = click(optional, "factor")
+    assert preview["status"] == "input"
+    assert preview["summary"] == "optional input, not given: the default 2.0 is used"
+    assert preview["expression"] == ""  # nothing in flow.inputs to copy
+    assert click(optional, "scaled")["status"] == "fresh"
+    optional.inputs["factor"] = 5.0
+    preview = click(optional, "factor")
+    assert preview["summary"].endswith("given, so the default 2.0 is not used")
+    assert preview["expression"] == "flow.inputs['factor']"
+
+
+def test_an_error_node_offers_the_error_expression(session: Session) -> None:
+    preview = click(session, "boom")
+    assert preview["status"] == "error"
+    assert preview["expression"] == "flow.errors['boom']"
+    assert isinstance(eval(preview["expression"], {"flow": session}).original, ZeroDivisionError)
+
+
+def test_hover_explains_with_why_and_plan(session: Session, tmp_path: Path, monkeypatch) -> None:
+    sent: list = []
+    monkeypatch.setattr(session.widget, "send", sent.append)
+    click(session, "avg_3wk_spend")
+    (tmp_path / "side.py").write_text(textwrap.dedent(MODULE).replace("min_periods=1", "min_periods=2"))
+    session.check()
+    session.widget._handle_custom_msg({"type": "explain", "node": "avg_3wk_spend"}, [])
+    answer = sent[-1]
+    assert answer["why"]["state"] == "stale"
+    assert "avg_3wk_spend" in answer["why"]["text"]
+    assert answer["plan"]["run"] == ["avg_3wk_spend"]
+    assert answer["plan"]["reasons"]["avg_3wk_spend"].startswith("stale")
+
+
+def test_tidy_lays_out_afresh_and_edits_keep_places(session: Session, tmp_path: Path) -> None:
+    from sideflow.scene import build_scene
+
+    widget = session.widget
+    (tmp_path / "side.py").write_text(
+        textwrap.dedent(MODULE) + "\ndef extra(spend: pd.Series) -> int:\n    return 1\n"
+    )
+    kept = {n["name"]: (n["x"], n["y"]) for n in widget.graph["nodes"]}
+    assert session.check()
+    after = {n["name"]: (n["x"], n["y"]) for n in widget.graph["nodes"]}
+    assert all(after[name] == at for name, at in kept.items())
+    widget._handle_custom_msg({"type": "relayout"}, [])
+    fresh = build_scene(session.dataflow.graph, engine="layered")
+    assert widget.graph["nodes"] == fresh["nodes"]
 
 
 HAMILTON_SIDE = '''

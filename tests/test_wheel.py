@@ -65,7 +65,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_contents(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for module in ("__init__", "dataflow", "build", "graph", "node", "typecheck", "execute",
-                   "sources", "render", "scene", "layout", "layered", "errors", "frame"):
+                   "sources", "render", "scene", "layout", "layered", "geometry", "errors", "frame"):
         assert f"sideflow/{module}.py" in names
     assert "sideflow/py.typed" in names
     assert "sideflow/decorators/config.py" in names

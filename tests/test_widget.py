@@ -63,7 +63,7 @@ def test_a_click_while_busy_is_refused_visibly(widget, calls):
     click(widget, "b")
     assert calls == []
     assert widget.preview == {
-        "node": "b", "status": "refused", "expression": "flow.results['b']",
+        "node": "b", "status": "refused", "expression": "",
         "summary": "'a' is running; click again when it finishes", "html": "",
     }
     assert widget.busy == "a"
@@ -134,8 +134,50 @@ def test_show_preview_adds_node_status_and_expression(widget):
                               "text": "1"}, "fresh")
     assert widget.preview == {"node": "a", "status": "fresh", "expression": "flow.results['a']",
                               "summary": "int 1", "html": "<code>1</code>"}
-    with pytest.raises(ValueError, match=r"preview status 'done' is not one of fresh, error"):
+    with pytest.raises(ValueError, match=r"preview status 'done' is not one of fresh, input, error"):
         widget.show_preview("a", {}, "done")
+
+
+@pytest.mark.parametrize(("node", "status", "expression"), [
+    ("a", "fresh", "flow.results['a']"), ("spend", "input", "flow.inputs['spend']"),
+    ("a", "error", "flow.errors['a']"), ("a", "missing-input", ""), ("a", "refused", ""),
+    ("spend", "missing-input", ""),
+], ids=["result", "input", "error", "missing-input", "refused", "input-missing"])
+def test_the_expression_is_one_that_works(widget, node, status, expression):
+    widget.show_preview(node, {"summary": "", "html": ""}, status)
+    assert widget.preview["expression"] == expression
+
+
+def test_explain_requests_are_answered_with_the_callbacks_data(monkeypatch):
+    sent = []
+    w = GraphWidget(on_explain=lambda name: {"why": {"node": name, "text": "code changed"}})
+    monkeypatch.setattr(w, "send", sent.append)
+    w._handle_custom_msg({"type": "explain", "node": "a"}, [])
+    assert sent == [{"type": "explain", "node": "a", "why": {"node": "a", "text": "code changed"}}]
+    broken = GraphWidget(on_explain=lambda name: 1 / 0)
+    monkeypatch.setattr(broken, "send", sent.append)
+    broken._handle_custom_msg({"type": "explain", "node": "a"}, [])
+    assert sent[-1] == {"type": "explain", "node": "a", "error": "ZeroDivisionError: division by zero"}
+
+
+def test_display_carries_a_static_picture_with_states(widget):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    widget.update(states={"spend": "input", "a": "stale", "b": "idle"})
+    picture = widget.picture()
+    svg = picture["image/svg+xml"]
+    assert svg.startswith('<svg class="sf-picture" ')
+    assert 'data-state="stale"' in svg and ">a</text>" in svg
+    assert picture["text/plain"] == "picture of GraphWidget(flow: 2 nodes, 1 input)"
+    shell = InteractiveShell.instance()
+    published = []
+    shell.display_pub.publish = lambda data, **kw: published.append(data)
+    from IPython.display import display
+
+    display(widget)
+    assert [sorted(d) for d in published] == [
+        ["application/vnd.jupyter.widget-view+json", "text/plain"],
+        ["image/svg+xml", "text/html", "text/plain"]]
 
 
 def test_repr_is_deterministic(widget):

@@ -56,7 +56,8 @@ def _json(flow: Any, options: dict[str, Any]) -> str:
     from ..scene import select
 
     described = flow.to_dict()
-    keep = set(select(flow, options["upstream_of"], options["downstream_of"]))
+    flow._check_focus(options)
+    keep = set(select(flow.graph, options["upstream_of"], options["downstream_of"]))
     described["nodes"] = [n for n in described["nodes"] if n["name"] in keep]
     described["inputs"] = [i for i in described["inputs"] if i["name"] in keep]
     return json.dumps(described, indent=2) + "\n"

@@ -268,7 +268,7 @@ CASES = [
     Case("hostile-repr-html", lambda w: _no_script(w.click_text("hostile_html")),
          r"^\[fresh\] _HostileHtml\n.*<b>bold</b>(?!.*(<script|onclick|javascript:))"),
     Case("hostile-input-value", lambda w: _no_script(_hostile_input(w)),
-         r"^\[fresh\] str, \d+ characters\n.*&lt;script&gt;alert\(&#x27;x&#x27;\)&lt;/script&gt;"),
+         r"^\[input\] str, \d+ characters\n.*&lt;script&gt;alert\(&#x27;x&#x27;\)&lt;/script&gt;"),
     Case("repr-raises", click("broken_repr"),
          r"\[fresh\] _BrokenRepr \(preview failed: RuntimeError: no repr for you\)"),
     Case("repr-hangs", click("hanging_repr"),

@@ -13,6 +13,7 @@ from .dataflow import Dataflow
 from .decorators import cache, config, tag
 from .errors import (
     BuildError,
+    ClusterError,
     DataflowError,
     InputError,
     InputTypeError,
@@ -21,6 +22,7 @@ from .errors import (
     OutputTypeError,
     Problem,
     SourceError,
+    StaleCodeError,
     UnknownOutputError,
 )
 from .execute import NodeHooks
@@ -36,6 +38,7 @@ __all__ = [
     "CacheWarning",
     "CheckError",
     "CheckWarning",
+    "ClusterError",
     "Collect",
     "Dataflow",
     "DataflowError",
@@ -51,6 +54,7 @@ __all__ = [
     "Param",
     "Problem",
     "SourceError",
+    "StaleCodeError",
     "UnknownOutputError",
     "cache",
     "check_output",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .build import build_graph
 from .errors import InputError, InputTypeError, MissingInputError, UnknownOutputError
@@ -12,12 +12,15 @@ from .execute import NodeHooks, Plan, make_plan, run_plan
 from .graph import Graph, Input
 from .node import Node
 from .outputs import return_checks
+from .remote import UNCHECKED, checked_value, fetch_futures, is_dask_client
 from .sources import Source, SourceLike, to_source
 from .typecheck import describe, stale_note, value_matches
 
 if TYPE_CHECKING:
     import os
     from concurrent.futures import Executor
+
+    from distributed import Client
 
     from .caching import Cache
     from .render import Drawing
@@ -134,13 +137,14 @@ class Dataflow:
         inputs: Mapping[str, Any] | None = None,
         overrides: Mapping[str, Any] | None = None,
         hooks: Sequence[NodeHooks] = (),
-        executor: Executor | None = None,
+        executor: Executor | Client | None = None,
         record: str | os.PathLike[str] | None = None,
     ) -> dict[str, Any]:
         """Compute `outputs` (a name or a list) and return them as a dict.
 
-        With an `executor` (a thread or process pool, or a cluster's, such as Dask's
-        `client.get_executor()`), independent nodes run at the same time.
+        With an `executor` (a thread or process pool, or a cluster's), independent nodes
+        run at the same time. A `distributed.Client` runs the plan as one Dask graph
+        whose values stay on the workers; only the outputs are fetched (see `dask_run`).
 
         Precedence: `overrides` (replace any node, its upstream is not run) over
         `inputs` (external values) over the config (values readable by functions).
@@ -155,7 +159,8 @@ class Dataflow:
 
             self.validate(outputs, inputs, overrides)
             wanted = output_names(outputs)
-            return recorded_run(self, record, wanted, inputs or {}, overrides or {}, hooks, executor)
+            pool = cast("Executor | None", executor)  # passed back to `run`, Client included
+            return recorded_run(self, record, wanted, inputs or {}, overrides or {}, hooks, pool)
         plan, values = self._prepare(outputs, inputs or {}, overrides or {})
         if self.graph.fanouts:  # dynamic fan-out: a block of nodes runs once per item
             from .fanout import run_fanout
@@ -163,8 +168,20 @@ class Dataflow:
             if self.cache is not None:  # its per-item nodes have no keys yet: computed, never cached
                 self.cache.tell("sideflow: a dataflow with dynamic fan-out (Parallel/Collect) is not "
                                 "cached yet; it is computed each run", once="fanout")
-            return run_fanout(plan, values, self.graph.fanouts, executor, (*self.hooks, *hooks),
-                              self._returns)
+            if is_dask_client(executor):  # not native on Dask yet: its Executor interface
+                client: Any = executor
+                executor = client.get_executor()
+            fetch_futures(values, plan.reads)
+            return run_fanout(plan, values, self.graph.fanouts, cast("Executor | None", executor),
+                              (*self.hooks, *hooks), self._returns)
+        if is_dask_client(executor):  # natively: one Dask graph, values stay on the workers
+            from .dask_run import run_on_dask
+
+            if self.cache is not None:  # results stay on the workers: nothing to store here
+                self.cache.tell("sideflow: runs on a Dask cluster do not use the cache yet; "
+                                "every node is computed on the workers", once="dask")
+            return run_on_dask(plan, values, executor, (*self.hooks, *hooks), self._returns)
+        fetch_futures(values, plan.reads)  # a session's values kept on a Dask cluster
         if self.cache is not None:
             from .cacheruns import run_cached
 
@@ -172,7 +189,8 @@ class Dataflow:
         if executor is not None:
             from .parallel import run_parallel
 
-            return run_parallel(plan, values, executor, (*self.hooks, *hooks), self._returns)
+            pool = cast("Executor", executor)
+            return run_parallel(plan, values, pool, (*self.hooks, *hooks), self._returns)
         return run_plan(plan, values, (*self.hooks, *hooks), self._returns)
 
     def validate(
@@ -239,7 +257,9 @@ class Dataflow:
         for name, uses in plan.checks:
             if name in overrides:
                 continue
-            value = values[name]
+            value = checked_value(values[name])  # a Dask collection: its partitions' type
+            if value is UNCHECKED:  # a Dask future: its value is on the cluster
+                continue
             for annotation, consumer in uses:
                 if not value_matches(value, annotation):
                     node = self.graph.nodes[consumer]

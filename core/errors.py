@@ -138,3 +138,38 @@ _BASE_EXCEPTION_FIXES: dict[type[BaseException], str] = {
 
 class OutputTypeError(DataflowError, TypeError):
     """A node returned a value of another type than its return annotation declares."""
+
+
+class StaleCodeError(DataflowError, RuntimeError):
+    """A worker would run different code for a node than this process has (a stale import)."""
+
+    def __init__(self, node: str, location: str, expected: str, found: str, where: str) -> None:
+        self.node = node
+        self.location = location
+        self.expected = expected
+        self.found = found
+        self.where = where
+        super().__init__(
+            f"node {node!r} ({location}): the worker's code differs from this process's "
+            f"(fingerprint {found[:12]} on the worker, {expected[:12]} here; the worker's function "
+            f"comes from {where}); its result is refused\n  fix: install the same version of that "
+            "module on the workers and restart them (client.restart()), or keep the module beside "
+            "the notebook so sideflow ships its code"
+        )
+
+    def __reduce__(self) -> tuple[type[StaleCodeError], tuple[str, str, str, str, str]]:
+        return (type(self), (self.node, self.location, self.expected, self.found, self.where))
+
+
+class ClusterError(DataflowError, RuntimeError):
+    """The cluster could not compute a node (its worker died, the task was lost or cancelled)."""
+
+    def __init__(self, node: str, location: str, reason: str, fix: str) -> None:
+        self.node = node
+        self.location = location
+        self.reason = reason
+        self.fix = fix
+        super().__init__(f"node {node!r} ({location}): {reason}\n  fix: {fix}")
+
+    def __reduce__(self) -> tuple[type[ClusterError], tuple[str, str, str, str]]:
+        return (type(self), (self.node, self.location, self.reason, self.fix))

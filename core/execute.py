@@ -6,6 +6,7 @@ import inspect
 import time
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Protocol
 
 from .errors import MissingInputError, NodeError
@@ -15,7 +16,9 @@ from .outputs import check_return
 
 
 class NodeHooks(Protocol):
-    """Called around each node; the extension uses it for live states and timings."""
+    """Called around each node; the extension uses it for live states and timings.
+
+    On a Dask client, `result` is a `distributed.Future` for values left on the workers."""
 
     def before_node(self, name: str) -> None: ...
 
@@ -41,6 +44,13 @@ class Plan:
     steps: tuple[Step, ...]
     # input -> the distinct (annotation, consumer) pairs among the steps: the per-run type check
     checks: tuple[tuple[str, tuple[tuple[Any, str], ...]], ...] = ()
+
+    @cached_property
+    def reads(self) -> tuple[str, ...]:
+        """The given values the run reads: arguments of its steps, outputs not computed."""
+        ran = {step.node.name for step in self.steps}
+        names = (*(a for s in self.steps for a in (*s.args, *s.keywords)), *self.outputs)
+        return tuple(dict.fromkeys(n for n in names if n not in ran))
 
 
 def make_plan(graph: Graph, outputs: Sequence[str], given: Collection[str]) -> Plan:

@@ -17,7 +17,7 @@ from IPython.display import display
 from sideflow.sources import is_path
 
 from .arguments import drop_computed_inputs, parse_cell, session_name
-from .options import DEFAULT_CACHE, parse_cache, parse_config, parse_inputs, parse_outputs
+from .options import DEFAULT_CACHE, parse_cache, parse_config, parse_executor, parse_inputs, parse_outputs
 from .session import Session
 
 if TYPE_CHECKING:
@@ -48,6 +48,7 @@ class DataflowMagics(Magics):
     @argument("--cache", metavar="DIR",
               help=f"cache results in DIR (default: {DEFAULT_CACHE} beside the notebook)")
     @argument("--no-cache", action="store_true", help="do not cache results on disk")
+    @argument("-e", "--executor", help="a variable holding a Dask Client or Executor (runs, clicks use it)")
     @line_cell_magic
     def dataflow(self, line: str, cell: str | None = None) -> None:
         """Attach side-by-side modules as a live dataflow, bound as `flow` (see --name).
@@ -65,6 +66,7 @@ class DataflowMagics(Magics):
         inputs = parse_inputs(args.inputs, namespace)
         outputs = parse_outputs(args.run)
         cache = parse_cache(args.cache, args.no_cache)
+        executor = parse_executor(args.executor, namespace)
         for source in args.sources:
             _check_source(source)
         session = self.registry.sessions.get(args.name)
@@ -73,10 +75,12 @@ class DataflowMagics(Magics):
             if not created:
                 raise UsageError("%dataflow needs a module: %dataflow features.py [--inputs VAR]")
             session = Session(args.sources, config=config, inputs=inputs, name=args.name,
-                              cache=cache or None)
+                              cache=cache or None, executor=executor)
             self.registry.sessions[args.name] = session
         else:  # the same name again: update the session in place (cells, results, widget stay)
             session.inputs.update(inputs)
+            if executor is not None:
+                session.executor = executor
             if args.config:
                 session.set_config({**session.config, **config})
             if args.cache or args.no_cache:

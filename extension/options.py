@@ -39,6 +39,19 @@ def parse_cache(directory: str | None, off: bool) -> str:
     if off and directory:
         raise UsageError("--cache and --no-cache: give one or the other")
     return "" if off else options.unquote(directory or DEFAULT_CACHE)
+def parse_executor(name: str | None, namespace: Mapping[str, Any]) -> Any:
+    """A variable holding a `concurrent.futures.Executor` or a Dask `Client`."""
+    if name is None:
+        return None
+    from concurrent.futures import Executor
+
+    from sideflow.remote import is_dask_client
+
+    value = _variable(namespace, name, "--executor")
+    if not (isinstance(value, Executor) or is_dask_client(value)):
+        raise UsageError(f"--executor: {name!r} is a {type(value).__name__}; give a Dask Client "
+                         "(distributed.Client) or a concurrent.futures Executor")
+    return value
 
 
 def parse_outputs(text: str | None) -> list[str]:

@@ -12,6 +12,7 @@ from sideflow import Dataflow
 from sideflow.dataflow import output_names
 from sideflow.errors import DataflowError, InputError, NodeError
 from sideflow.record import RunLog, write_record
+from sideflow.remote import is_dask_client, lost_futures
 from sideflow.sources import Source, from_module
 
 from .reload import WatchedModule
@@ -51,8 +52,11 @@ class Session:
         cwd: str | Path | None = None,
         printer: Printer = print,
         cache: Cache | str | os.PathLike[str] | None = None,
+        executor: Executor | Any = None,
     ) -> None:
         self.name = name
+        # runs and widget clicks use it unless a run names another (a pool or a Dask Client)
+        self.executor = executor
         self._config = dict(config or {})
         self.inputs: dict[str, Any] = dict(inputs or {})
         self.cwd = Path(cwd or Path.cwd())
@@ -74,6 +78,7 @@ class Session:
         self.cache: Cache | None = None  # results on disk across kernel restarts (see use_cache)
         self.cached: dict[str, float] = {}  # node -> when its current result was computed, if loaded
         self.use_cache(cache)
+        self._on_cluster = False  # during a Dask run: every state change is pushed
         self.attach(modules)
 
     # -- building ------------------------------------------------------------------
@@ -225,7 +230,9 @@ class Session:
     ) -> dict[str, Any]:
         """Like `Dataflow.run`, reusing fresh results and computing only stale or missing nodes.
 
-        With an `executor`, independent nodes run at the same time (states stay live).
+        With an `executor` (default: `self.executor`), independent nodes run at the same
+        time (states stay live). On a Dask `Client`, results other than the outputs stay
+        on the workers: `results` holds their `distributed.Future`s.
         With `record="runs/"`, the run is recorded (as `record` does after the fact).
 
         Given inputs are remembered (clicks use them). A run with `overrides` is a
@@ -249,6 +256,7 @@ class Session:
     ) -> dict[str, Any]:
         __tracebackhide__ = True
         flow = self._current()
+        executor = self.executor if executor is None else executor
         if inputs:
             computed = [n for n in inputs if n in flow.graph.nodes]
             if computed:  # checked before remembering: a bad call must not poison later runs
@@ -257,6 +265,8 @@ class Session:
         self._note_inputs()
         wanted = [outputs] if isinstance(outputs, str) else list(outputs)
         given = {k: v for k, v in self.inputs.items() if k not in flow.graph.nodes}
+        for name in lost_futures(self.results):  # kept on a cluster that lost them: recompute
+            self._forget(name)
         fresh = self._fresh()
         self.last_ran = []
         if overrides:
@@ -271,10 +281,12 @@ class Session:
             finally:
                 self.last_run = self.last_run if log.refused else log
         reuse = {n: self.results[n] for n in fresh}
+        self._on_cluster = is_dask_client(executor)
         log = RunLog(flow, wanted, given, reuse, reuse, f"{self.name}.run", record is not None, record)
         try:
             return log.around(flow.run, wanted, given, reuse, hooks=[_Recorder(self), log], executor=executor)
         finally:
+            self._on_cluster = False
             self.last_run = self.last_run if log.refused else log  # a refused call changes nothing
             self._running.clear()
             self._push(force=True)
@@ -303,7 +315,7 @@ class Session:
             widget.show_preview(name, self.explain_missing(name, missing), "missing-input")
             return
         try:
-            self.run([name])
+            value = self.run([name])[name]  # fetched even when `results` keeps a cluster future
         except KeyboardInterrupt:  # the interrupted node keeps its error; the kernel goes on
             stopped = self.errors.get(self.last_ran[-1]) if self.last_ran else None
             widget.show_preview(name, preview_error(stopped or KeyboardInterrupt()), "error")
@@ -313,7 +325,7 @@ class Session:
             if not isinstance(exc, NodeError):
                 self._print(f"sideflow: {exc}")
             return
-        widget.show_preview(name, preview(self.results[name]), "fresh")
+        widget.show_preview(name, preview(value), "fresh")
 
     def explain_missing(self, name: str, missing: Sequence[str]) -> dict[str, str]:
         import html
@@ -466,7 +478,8 @@ class Session:
 
     def _push(self, force: bool = False) -> None:
         now = time.perf_counter()
-        if self._widget is None or (not force and now - self._pushed < _PUSH_EVERY):
+        every = 0.0 if self._on_cluster else _PUSH_EVERY  # cluster completions are sparse: show each
+        if self._widget is None or (not force and now - self._pushed < every):
             return
         self._pushed = now
         self._widget.update(states=self.states, durations=self.durations, cached=self.cached)

@@ -47,7 +47,8 @@ def _dask(spec: str) -> Iterator[Executor]:
         raise UsageError(f"--executor {spec}: needs Dask's distributed: pip install sideflow[dask]") from None
     address = spec.replace("dask://", "tcp://", 1)
     try:
-        client: Any = distributed.Client(address, timeout=10)
+        connect: Any = distributed.Client  # untyped constructor (distributed has no annotations there)
+        client: Any = connect(address, timeout=10)
     except Exception as exc:  # OSError, TimeoutError: the scheduler is not there
         raise UsageError(f"--executor {spec}: cannot connect to the Dask scheduler: {exc}") from None
     try:

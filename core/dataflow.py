@@ -185,7 +185,8 @@ class Dataflow:
         if self.cache is not None:
             from .cacheruns import run_cached
 
-            return run_cached(self, self.cache, plan.outputs, values, (*self.hooks, *hooks), executor)
+            pool = cast("Executor | None", executor)  # not a Dask Client: handled above
+            return run_cached(self, self.cache, plan.outputs, values, (*self.hooks, *hooks), pool)
         if executor is not None:
             from .parallel import run_parallel
 

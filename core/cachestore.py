@@ -15,7 +15,7 @@ import sqlite3
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +59,22 @@ class Entry:
     file: str  # under values/; unique per write, so two writers of one key never mix files
 
 
+def _retry_locked(statement: Callable[[], object], seconds: float = 30.0) -> None:
+    """Run a set-up statement, waiting while another process holds the database.
+
+    Switching a new index to WAL while another kernel does the same can fail at once
+    with "database is locked" (SQLite does not call its busy handler there)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            statement()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 class Store:
     """Responsibilities: index rows and value files; atomic writes; LRU eviction."""
 
@@ -70,9 +86,9 @@ class Store:
         self._lock = threading.RLock()
         self._db = sqlite3.connect(self.path / "index.sqlite", timeout=30, isolation_level=None,
                                    check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        _retry_locked(lambda: self._db.execute("PRAGMA journal_mode=WAL"))
         self._db.execute("PRAGMA synchronous=NORMAL")  # WAL: a crash loses the last rows, never corrupts
-        self._db.executescript(_SCHEMA)
+        _retry_locked(lambda: self._db.executescript(_SCHEMA))
         with self._transaction():  # a read-only index fails here; later writes start warm
             pass
         probe = self.values / f".write-test-{os.getpid()}"

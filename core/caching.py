@@ -208,7 +208,7 @@ class Cache:
             seconds < _MIN_SECONDS or seconds < _PAYS * self._io_seconds(_size_hint(value))
         ):
             return "computed"
-        fmt = choose_format(value, node.tags.get("cache_format"))
+        fmt = choose_format(value, node.tags.get("cache_format", node.tags.get("cache.format")))
         started = time.perf_counter()
         try:
             entry = self._store.write(key, node.name, value, fmt,
@@ -255,7 +255,8 @@ def as_cache(cache: object) -> Cache | None:
 
 
 def behavior_of(node: Node) -> Behavior:
-    value = str(node.tags.get("cache", "auto")).lower()
+    """`@sideflow.cache(...)` (tag `cache`), or Hamilton's `@cache(behavior=...)`."""
+    value = str(node.tags.get("cache", node.tags.get("cache.behavior", "auto"))).lower()
     if value in ("false", "recompute", "disable", "ignore", "no"):
         return "recompute"
     if value in ("true", "always", "yes"):

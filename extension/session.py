@@ -1,4 +1,10 @@
-"""A notebook's live dataflow: attached modules and cells, the last good DAG, results and states."""
+"""A notebook's live dataflow: attached modules and cells, the last good DAG, results and states.
+
+Over 400 lines because it is where the session's parts meet (reloads, staleness, cache,
+records, executors, the widget); each part's logic lives in its own module and this
+file only wires them. The widget-facing half (clicks, previews, pushes) is the next
+piece to move out.
+"""
 
 from __future__ import annotations
 

@@ -11,10 +11,9 @@ import pytest
 from benchmarks.generate import generate
 from sideflow import Dataflow
 
-from .conftest import PAGES, SERVERS
-from .pages import PageLog, open_notebook, run_all_cells
 from .servers import APPS, JupyterServer, start_server, write_notebook
-from .widgets import ROOT, node, wait_for_node, widget
+from .shared import Shared, keep_artifacts, shared_notebook
+from .widgets import ROOT, node, widget
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -45,30 +44,15 @@ def server(
     started.stop()
 
 
-class Shared:
-    def __init__(self, page: Page, log: PageLog, server: JupyterServer) -> None:
-        self.page, self.log, self.server = page, log, server
-
-
 @pytest.fixture(scope="module")
 def shared(server: JupyterServer, chromium: Browser) -> Iterator[Shared]:
-    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
-    context.set_default_timeout(60_000)
-    page = context.new_page()
-    log = PageLog().attach(page)
-    open_notebook(page, server, NOTEBOOK)
-    assert run_all_cells(page)
-    wait_for_node(page, f"feat_{N - 1}")
-    yield Shared(page, log, server)
-    context.close()
+    with shared_notebook(chromium, server, NOTEBOOK, [f"feat_{N - 1}"]) as found:
+        yield found
 
 
 @pytest.fixture(autouse=True)
 def _artifacts(request: pytest.FixtureRequest) -> None:
-    if "shared" in request.fixturenames:
-        found = request.getfixturevalue("shared")
-        request.node.stash.setdefault(SERVERS, []).append(found.server)
-        request.node.stash.setdefault(PAGES, []).append((found.page, found.log))
+    keep_artifacts(request)
 
 
 def _inside_canvas(page: Page, name: str) -> bool:

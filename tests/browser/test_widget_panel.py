@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from .conftest import PAGES, SERVERS
-from .pages import PageLog, open_notebook, run_all_cells, run_code_in_new_cell
+from .pages import run_code_in_new_cell
 from .servers import APPS, JupyterServer, start_server, write_notebook
+from .shared import Shared, keep_artifacts, shared_notebook
 from .widgets import ROOT, click_node, node, preview, wait_for_node, wait_for_preview, wait_for_state, widget
 
 if TYPE_CHECKING:
@@ -85,31 +85,15 @@ def server(
     started.stop()
 
 
-class Shared:
-    def __init__(self, page: Page, log: PageLog, server: JupyterServer) -> None:
-        self.page, self.log, self.server = page, log, server
-
-
 @pytest.fixture(scope="module")
 def shared(server: JupyterServer, chromium: Browser) -> Iterator[Shared]:
-    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
-    context.set_default_timeout(60_000)
-    page = context.new_page()
-    log = PageLog().attach(page)
-    open_notebook(page, server, NOTEBOOK)
-    assert run_all_cells(page)
-    for name in NODES:
-        wait_for_node(page, name)
-    yield Shared(page, log, server)
-    context.close()
+    with shared_notebook(chromium, server, NOTEBOOK, NODES) as found:
+        yield found
 
 
 @pytest.fixture(autouse=True)
 def _artifacts(request: pytest.FixtureRequest) -> None:
-    if "shared" in request.fixturenames:
-        found = request.getfixturevalue("shared")
-        request.node.stash.setdefault(SERVERS, []).append(found.server)
-        request.node.stash.setdefault(PAGES, []).append((found.page, found.log))
+    keep_artifacts(request)
 
 
 def _last_output_text(page: Page, index: int) -> str:
